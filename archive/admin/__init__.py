@@ -1,0 +1,209 @@
+from django.contrib import admin
+
+from ..models import Affiliation, Article, Event, ImportRun, Organization, Person, Place, Quotation
+from .base import PublicationGuardMixin, RecordAdmin, TagFilter, year_filter
+
+admin.site.site_header = "Archive administration"
+admin.site.site_title = "Archive"
+admin.site.index_title = "Edit the archive"
+
+STATUS_FIELDS = ("Publication", {"fields": ["status", "tags"]})
+HISTORY_FIELDS = (
+    "History",
+    {"fields": ["created_at", "updated_at", "import_run"], "classes": ["collapse"]},
+)
+
+
+class AffiliationInline(admin.TabularInline):
+    model = Affiliation
+    extra = 0
+    autocomplete_fields = ["organization"]
+    verbose_name = "affiliation"
+
+
+class OrganizationMembersInline(AffiliationInline):
+    autocomplete_fields = ["person"]
+    verbose_name = "member"
+    verbose_name_plural = "people affiliated"
+
+
+@admin.register(Organization)
+class OrganizationAdmin(RecordAdmin):
+    list_display = ["name", "acronym", "kind", "status", "tag_list", "updated_at"]
+    list_filter = ["status", "kind", TagFilter]
+    search_fields = ["name", "acronym", "aliases", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [OrganizationMembersInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "acronym", "aliases", "kind", "description"]}),
+        STATUS_FIELDS,
+        HISTORY_FIELDS,
+    ]
+
+
+@admin.register(Person)
+class PersonAdmin(RecordAdmin):
+    list_display = ["name", "sort_name", "status", "tag_list", "updated_at"]
+    list_filter = ["status", TagFilter]
+    search_fields = ["name", "sort_name", "aliases", "roles", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [AffiliationInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "sort_name", "aliases", "roles", "description"]}),
+        STATUS_FIELDS,
+        HISTORY_FIELDS,
+    ]
+
+
+@admin.register(Place)
+class PlaceAdmin(RecordAdmin):
+    list_display = ["name", "kind", "status", "tag_list", "updated_at"]
+    list_filter = ["status", "kind", TagFilter]
+    search_fields = ["name", "aliases", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "aliases", "kind", "description"]}),
+        STATUS_FIELDS,
+        HISTORY_FIELDS,
+    ]
+
+
+@admin.register(Event)
+class EventAdmin(RecordAdmin):
+    list_display = ["title", "date_display", "place", "status", "tag_list", "updated_at"]
+    list_filter = ["status", year_filter("date", "year"), TagFilter]
+    list_select_related = ["place"]
+    search_fields = ["title", "description", "slug", "place__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["place", "people", "organizations"]
+    ordering = ["-date", "title"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "date", "end_date", "place", "description"]}),
+        ("Participants", {"fields": ["people", "organizations"]}),
+        STATUS_FIELDS,
+        HISTORY_FIELDS,
+    ]
+
+    @admin.display(description="date", ordering="date")
+    def date_display(self, obj):
+        return obj.date.display
+
+
+class QuotationInline(PublicationGuardMixin, admin.StackedInline):
+    model = Quotation
+    extra = 0
+    autocomplete_fields = ["people", "organizations"]
+    fields = ["text", "people", "organizations", "date", "medium", "context", "slug", "status"]
+    show_change_link = True
+
+
+@admin.register(Article)
+class ArticleAdmin(RecordAdmin):
+    list_display = [
+        "title",
+        "section",
+        "publication_date_display",
+        "status",
+        "tag_list",
+        "updated_at",
+    ]
+    list_filter = ["status", "section", year_filter("publication_date", "year"), TagFilter]
+    search_fields = ["title", "summary", "section", "byline", "source_name", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["people", "organizations", "places", "events"]
+    inlines = [QuotationInline]
+    readonly_fields = [*RecordAdmin.readonly_fields, "capture_sha256", "capture_check"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "body", "section"]}),
+        (
+            "Source",
+            {"fields": ["byline", "source_name", "source_url", "source_guid", "publication_date"]},
+        ),
+        ("Mentions", {"fields": ["people", "organizations", "places", "events"]}),
+        STATUS_FIELDS,
+        (
+            "Capture",
+            {
+                "fields": ["capture_text", "capture_sha256", "capture_check"],
+                "classes": ["collapse"],
+            },
+        ),
+        HISTORY_FIELDS,
+    ]
+
+    @admin.display(description="published", ordering="publication_date")
+    def publication_date_display(self, obj):
+        return obj.publication_date.display
+
+    @admin.display(description="capture intact")
+    def capture_check(self, obj):
+        if not obj.capture_text:
+            return "No capture recorded."
+        if obj.capture_verified:
+            return "Yes: the capture matches the SHA-256 recorded when it was captured."
+        return "NO: the capture no longer matches the SHA-256 recorded when it was captured."
+
+
+@admin.register(Quotation)
+class QuotationAdmin(RecordAdmin):
+    list_display = ["__str__", "speakers", "date_display", "medium", "article", "status"]
+    list_filter = ["status", "medium", year_filter("date", "year"), TagFilter]
+    list_select_related = ["article"]
+    search_fields = ["text", "context", "people__name", "organizations__name", "slug"]
+    autocomplete_fields = ["people", "organizations", "article"]
+    fieldsets = [
+        (None, {"fields": ["text", "slug", "people", "organizations", "date", "medium"]}),
+        ("Source", {"fields": ["article", "context"]}),
+        STATUS_FIELDS,
+        HISTORY_FIELDS,
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("people", "organizations")
+
+    @admin.display(description="speakers")
+    def speakers(self, obj):
+        names = [person.name for person in obj.people.all()]
+        names += [organization.name for organization in obj.organizations.all()]
+        return ", ".join(names)
+
+    @admin.display(description="date", ordering="date")
+    def date_display(self, obj):
+        return obj.date.display
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = ["started_at", "command", "user", "formats", "succeeded", "summary"]
+    list_filter = ["command", "succeeded"]
+    list_select_related = ["user"]
+    date_hierarchy = "started_at"
+    search_fields = ["files", "command"]
+    readonly_fields = [
+        "started_at",
+        "finished_at",
+        "command",
+        "user",
+        "files",
+        "formats",
+        "counts",
+        "succeeded",
+    ]
+
+    @admin.display(description="changes")
+    def summary(self, obj):
+        parts = []
+        for kind, counter in (obj.counts or {}).items():
+            changed = counter.get("created", 0) + counter.get("updated", 0)
+            if changed:
+                parts.append(f"{kind}: {changed}")
+        return ", ".join(parts) or "no changes"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

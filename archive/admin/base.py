@@ -1,0 +1,145 @@
+"""What every record's admin shares: publication rights, tag filters, efficient lists."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.functions import Substr
+from django.utils import timezone
+from taggit.models import Tag
+
+from ..models import Status
+
+NOT_ALLOWED_TO_PUBLISH = (
+    "You can save drafts, but not publish: set the status to “Draft” and ask an Editor "
+    "to publish it."
+)
+NOT_ALLOWED_TO_CHANGE_PUBLISHED = (
+    "This record is published; only an Editor can change it. Ask an Editor, or work on a "
+    "draft copy."
+)
+
+
+def can_publish(user, model):
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+
+def publication_guarded(form_class, allowed_to_publish):
+    """A form class that refuses publishing, or changing a published record, without the right."""
+
+    class PublicationGuardedForm(form_class):
+        def clean(self):
+            cleaned = super().clean()
+            if allowed_to_publish:
+                return cleaned
+            if self.instance.pk and self.instance.status == Status.PUBLISHED:
+                raise forms.ValidationError(NOT_ALLOWED_TO_CHANGE_PUBLISHED)
+            if cleaned.get("status") == Status.PUBLISHED:
+                self.add_error("status", NOT_ALLOWED_TO_PUBLISH)
+            return cleaned
+
+    return PublicationGuardedForm
+
+
+class PublicationGuardMixin:
+    """Server-side publishing rights for a ModelAdmin or an inline."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return publication_guarded(form, can_publish(request.user, self.model))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = publication_guarded(formset.form, can_publish(request.user, self.model))
+        return formset
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if allowed and obj is not None and getattr(obj, "status", None) == Status.PUBLISHED:
+            return can_publish(request.user, type(obj))
+        return allowed
+
+
+class TagFilter(admin.SimpleListFilter):
+    title = "tag"
+    parameter_name = "tag"
+
+    def lookups(self, request, model_admin):
+        content_type = ContentType.objects.get_for_model(model_admin.model)
+        tags = (
+            Tag.objects.filter(taggit_taggeditem_items__content_type=content_type)
+            .distinct()
+            .order_by("name")[:200]
+        )
+        return [(tag.slug, tag.name) for tag in tags]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(tags__slug=self.value()).distinct()
+        return queryset
+
+
+def year_filter(field_name, title):
+    """A list filter by the year of a partial date field."""
+
+    class YearFilter(admin.SimpleListFilter):
+        parameter_name = f"{field_name}_year"
+
+        def lookups(self, request, model_admin):
+            years = (
+                model_admin.model._default_manager.exclude(**{field_name: ""})
+                .exclude(**{f"{field_name}__startswith": "-"})
+                .annotate(year=Substr(field_name, 1, 4))
+                .values_list("year", flat=True)
+                .distinct()
+                .order_by("-year")
+            )
+            return [(year, year) for year in years] + [("unknown", "Unknown")]
+
+        def queryset(self, request, queryset):
+            value = self.value()
+            if value == "unknown":
+                return queryset.filter(**{field_name: ""})
+            if value and value.isdigit():
+                return queryset.filter(**{f"{field_name}__startswith": value})
+            return queryset
+
+    YearFilter.title = title
+    return YearFilter
+
+
+@admin.action(description="Publish selected records", permissions=["publish"])
+def publish_selected(modeladmin, request, queryset):
+    updated = queryset.exclude(status=Status.PUBLISHED).update(
+        status=Status.PUBLISHED, updated_at=timezone.now()
+    )
+    modeladmin.message_user(request, f"Published {updated} record(s).", messages.SUCCESS)
+
+
+@admin.action(description="Return selected records to draft", permissions=["publish"])
+def unpublish_selected(modeladmin, request, queryset):
+    updated = queryset.filter(status=Status.PUBLISHED).update(
+        status=Status.DRAFT, updated_at=timezone.now()
+    )
+    modeladmin.message_user(request, f"Returned {updated} record(s) to draft.", messages.SUCCESS)
+
+
+class RecordAdmin(PublicationGuardMixin, admin.ModelAdmin):
+    actions = [publish_selected, unpublish_selected]
+    list_per_page = 50
+    show_full_result_count = False
+    readonly_fields = ["created_at", "updated_at", "import_run"]
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user, self.model)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    @admin.display(description="tags")
+    def tag_list(self, obj):
+        return ", ".join(tag.name for tag in obj.tags.all())
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj):
+        return obj.get_status_display()

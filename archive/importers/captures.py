@@ -1,0 +1,41 @@
+"""Text captures: an article's text exactly as it was received, one paragraph a line."""
+
+from pathlib import Path
+
+
+class CaptureError(ValueError):
+    pass
+
+
+def capture_paragraphs(text):
+    """The non-blank lines of a capture, each kept verbatim (line endings aside)."""
+    return [line.rstrip("\r") for line in text.split("\n") if line.strip()]
+
+
+def body_from_capture(text, exclude=()):
+    """The article body: the capture's paragraphs, less the lines named as page furniture."""
+    excluded = set(exclude)
+    return "\n\n".join(line for line in capture_paragraphs(text) if line not in excluded)
+
+
+def read_capture(folder, relative_path):
+    """The text of a capture file inside ``folder`` (never outside it).
+
+    Decoding valid UTF-8 is lossless, so the SHA-256 of the returned text (``sha256_of``)
+    equals the SHA-256 of the file's bytes.
+    """
+    folder = Path(folder).resolve()
+    path = (folder / relative_path).resolve()
+    if not path.is_relative_to(folder):
+        raise CaptureError(f"“{relative_path}” points outside the import's folder {folder}")
+    if not path.is_file():
+        raise CaptureError(f"capture file “{relative_path}” not found in {folder}")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise CaptureError(
+            f"capture file “{relative_path}” is not UTF-8 (line {line}, byte {error.start})"
+        ) from None
+    return text

@@ -1,0 +1,83 @@
+"""The project's own JSON archive format (version 1); see docs/archive-format.md."""
+
+import json
+
+from .captures import CaptureError, body_from_capture, read_capture
+from .problems import Location
+from .records import KIND_ORDER, KINDS
+
+FORMAT_NAME = "archive"
+FORMAT_VERSION = 1
+
+
+def read_json_archive(path, problems):
+    """Yield (kind, data, location) for every record of a JSON archive file, in link order."""
+    display = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raw = path.read_bytes()
+        line = raw[: error.start].count(b"\n") + 1
+        problems.add(Location(display, line), f"not UTF-8 text (byte {error.start})")
+        return
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        problems.add(Location(display, error.lineno), f"malformed JSON: {error.msg}")
+        return
+    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
+        problems.add(
+            Location(display),
+            f'not an archive file: expected an object with "format": "{FORMAT_NAME}"',
+            "format",
+        )
+        return
+    if document.get("version") != FORMAT_VERSION:
+        problems.add(
+            Location(display),
+            f"unsupported version {document.get('version')!r}; this archive reads version "
+            f"{FORMAT_VERSION}",
+            "version",
+        )
+        return
+    known = {"format", "version", "exported_at", *(KINDS[k].plural for k in KIND_ORDER)}
+    for key in document:
+        if key not in known:
+            problems.add(Location(display), f"unknown section; expected {sorted(known)}", key)
+    for kind_name in KIND_ORDER:
+        plural = KINDS[kind_name].plural
+        records = document.get(plural, [])
+        if not isinstance(records, list):
+            problems.add(Location(display), "expected a list of records", plural)
+            continue
+        for number, data in enumerate(records, start=1):
+            slug = data.get("slug") if isinstance(data, dict) else None
+            label = f"{plural}[{number}]" + (f" (“{slug}”)" if slug else "")
+            location = Location(display, record=label)
+            if kind_name == "article" and isinstance(data, dict):
+                data = resolve_capture_file(data, path.parent, location, problems)
+            yield kind_name, data, location
+
+
+def resolve_capture_file(data, folder, location, problems):
+    """An article may name its text capture file instead of carrying the text inline.
+
+    ``capture_file`` is read (inside the archive's folder only) into ``capture_text``; the body,
+    unless given, is the capture's paragraphs less the lines listed in ``capture_exclude``
+    (a breadcrumb trail, a site footer).
+    """
+    data = dict(data)
+    capture_file = data.pop("capture_file", None)
+    exclude = data.pop("capture_exclude", [])
+    if capture_file is None:
+        return data
+    try:
+        text = read_capture(folder, capture_file)
+    except CaptureError as error:
+        problems.add(location, str(error), "capture_file")
+        return data
+    data["capture_text"] = text
+    data.pop("capture_sha256", None)
+    if "body" not in data:
+        data["body"] = body_from_capture(text, exclude)
+    return data

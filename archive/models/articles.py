@@ -1,0 +1,78 @@
+"""Published texts and the captures they were taken from."""
+
+import hashlib
+
+from django.db import models
+
+from .base import Record
+from .dates import PartialDateField
+from .entities import Organization, Person, Place
+from .events import Event
+
+
+def sha256_of(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Article(Record):
+    title = models.CharField(max_length=500)
+    summary = models.TextField(blank=True)
+    body = models.TextField(
+        blank=True, help_text="The source text: one paragraph or list item per blank-line block."
+    )
+    section = models.CharField(
+        max_length=200, blank=True, help_text="The source's category, e.g. “Iranian Opposition”."
+    )
+    byline = models.CharField(max_length=300, blank=True, help_text="Empty when unknown.")
+    source_name = models.CharField(
+        "source publication", max_length=300, blank=True, help_text="Empty when unknown."
+    )
+    source_url = models.URLField("source URL", max_length=1000, blank=True)
+    source_guid = models.CharField(
+        "source identifier",
+        max_length=1000,
+        blank=True,
+        help_text="A stable identifier from the system the article came from (a WordPress GUID).",
+    )
+    publication_date = PartialDateField()
+    capture_text = models.TextField(
+        blank=True, help_text="The original text exactly as it was received."
+    )
+    capture_sha256 = models.CharField(
+        "capture SHA-256", max_length=64, blank=True, help_text="Recorded when captured."
+    )
+    people = models.ManyToManyField(Person, blank=True, related_name="articles")
+    organizations = models.ManyToManyField(Organization, blank=True, related_name="articles")
+    places = models.ManyToManyField(Place, blank=True, related_name="articles")
+    events = models.ManyToManyField(Event, blank=True, related_name="articles")
+
+    slug_source = "title"
+    detail_url_name = "archive:article_detail"
+
+    class Meta(Record.Meta):
+        ordering = ["-publication_date", "title"]
+        indexes = [
+            *Record.Meta.indexes,
+            models.Index(fields=["publication_date"], name="archive_article_pubdate"),
+            models.Index(fields=["section"], name="archive_article_section"),
+            models.Index(fields=["source_guid"], name="archive_article_guid"),
+            models.Index(fields=["source_url"], name="archive_article_url"),
+        ]
+        permissions = [("publish_article", "Can publish articles")]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.capture_text and not self.capture_sha256:
+            self.capture_sha256 = sha256_of(self.capture_text)
+
+    @property
+    def paragraphs(self):
+        return [block.strip("\n") for block in self.body.split("\n\n") if block.strip()]
+
+    @property
+    def capture_verified(self):
+        """True when the stored capture still hashes to the SHA-256 recorded when captured."""
+        return bool(self.capture_text) and sha256_of(self.capture_text) == self.capture_sha256

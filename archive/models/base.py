@@ -1,0 +1,98 @@
+"""What every record in the archive shares: slug, status, timestamps, tags, provenance."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+
+SLUG_MAX_LENGTH = 200
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class RecordQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of what the public may see."""
+        return self.filter(status=Status.PUBLISHED)
+
+
+def lines(text):
+    """The non-empty lines of a one-item-per-line text field."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class Record(models.Model):
+    """Abstract base of every public record.
+
+    Subclasses name the field their slug is made from (``slug_source``) and the URL name of
+    their detail page (``detail_url_name``).
+    """
+
+    slug = models.SlugField(
+        max_length=SLUG_MAX_LENGTH,
+        unique=True,
+        blank=True,
+        help_text="The record's permanent address. Made from the name when left empty.",
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Drafts are never shown to the public.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    import_run = models.ForeignKey(
+        "archive.ImportRun",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The import that last wrote this record.",
+    )
+    tags = TaggableManager(blank=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    slug_source = "name"
+    detail_url_name = None
+
+    class Meta:
+        abstract = True
+        indexes = [
+            models.Index(fields=["status"], name="%(app_label)s_%(class)s_status"),
+            models.Index(fields=["updated_at"], name="%(app_label)s_%(class)s_updated"),
+        ]
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.make_unique_slug()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(self.detail_url_name, kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if not self.slug:
+            self.slug = self.make_unique_slug()
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    def slug_base(self):
+        return slugify(str(getattr(self, self.slug_source) or ""))[: SLUG_MAX_LENGTH - 10]
+
+    def make_unique_slug(self):
+        base = self.slug_base() or self._meta.model_name
+        others = type(self)._default_manager.exclude(pk=self.pk)
+        taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
+        slug, number = base, 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        return slug

@@ -1,0 +1,48 @@
+"""What happened when."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from .base import Record
+from .dates import PartialDateField
+from .entities import Organization, Person, Place
+
+
+class Event(Record):
+    title = models.CharField(max_length=300)
+    date = PartialDateField()
+    end_date = PartialDateField(help_text="Only for events that lasted; same format as the date.")
+    place = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    people = models.ManyToManyField(
+        Person, blank=True, related_name="events", verbose_name="participants (people)"
+    )
+    organizations = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="events",
+        verbose_name="participants (organisations)",
+    )
+    description = models.TextField(blank=True)
+
+    slug_source = "title"
+    detail_url_name = "archive:event_detail"
+
+    class Meta(Record.Meta):
+        ordering = ["date", "title"]
+        indexes = [
+            *Record.Meta.indexes,
+            models.Index(fields=["date", "title"], name="archive_event_date"),
+        ]
+        permissions = [("publish_event", "Can publish events")]
+
+    def __str__(self):
+        return f"{self.title} ({self.date.display})" if self.date else self.title
+
+    def clean(self):
+        super().clean()
+        if self.end_date and not self.date:
+            raise ValidationError({"end_date": "An end date needs a start date."})
+        if self.end_date and self.date and str(self.end_date) < str(self.date):
+            raise ValidationError({"end_date": "The end date is before the start date."})

@@ -1,0 +1,61 @@
+"""Who said what, where and when."""
+
+from django.db import models
+from django.utils.text import Truncator
+
+from .base import Record
+from .dates import PartialDateField
+from .entities import Organization, Person
+
+
+class Quotation(Record):
+    class Medium(models.TextChoices):
+        STATEMENT = "statement", "Statement"
+        PRESS_RELEASE = "press_release", "Press release"
+        OPEN_LETTER = "open_letter", "Open letter"
+        RESOLUTION = "resolution", "Resolution"
+        SPEECH = "speech", "Speech"
+        INTERVIEW = "interview", "Interview"
+        WRITING = "writing", "Article or book"
+        OTHER = "other", "Other"
+
+    text = models.TextField("exact words")
+    people = models.ManyToManyField(
+        Person, blank=True, related_name="quotations", verbose_name="speakers (people)"
+    )
+    organizations = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="quotations",
+        verbose_name="speakers (organisations)",
+    )
+    date = PartialDateField()
+    medium = models.CharField(max_length=20, choices=Medium.choices, default=Medium.STATEMENT)
+    article = models.ForeignKey(
+        "archive.Article",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quotations",
+        help_text="The article the quotation is taken from.",
+    )
+    context = models.TextField(blank=True)
+
+    slug_source = "text"
+    detail_url_name = "archive:quotation_detail"
+
+    class Meta(Record.Meta):
+        ordering = ["-date", "slug"]
+        indexes = [
+            *Record.Meta.indexes,
+            models.Index(fields=["date"], name="archive_quotation_date"),
+        ]
+        permissions = [("publish_quotation", "Can publish quotations")]
+
+    def __str__(self):
+        return f"“{Truncator(self.text).words(12)}”"
+
+    def slug_base(self):
+        from django.utils.text import slugify
+
+        return slugify(Truncator(self.text).words(8, truncate=""))[:80]
