@@ -14,3 +14,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Whitenoise serves from STATIC_ROOT only after collectstatic; tests use the finders instead.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

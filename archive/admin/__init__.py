@@ -1,7 +1,13 @@
 from django.contrib import admin
 
 from ..models import Affiliation, Article, Event, ImportRun, Organization, Person, Place, Quotation
-from .base import PublicationGuardMixin, RecordAdmin, TagFilter, year_filter
+from .base import (
+    PreloadedAutocompleteInline,
+    PublicationGuardMixin,
+    RecordAdmin,
+    TagFilter,
+    year_filter,
+)
 
 admin.site.site_header = "Archive administration"
 admin.site.site_title = "Archive"
@@ -14,7 +20,7 @@ HISTORY_FIELDS = (
 )
 
 
-class AffiliationInline(admin.TabularInline):
+class AffiliationInline(PreloadedAutocompleteInline):
     model = Affiliation
     extra = 0
     autocomplete_fields = ["organization"]
@@ -89,12 +95,27 @@ class EventAdmin(RecordAdmin):
         return obj.date.display
 
 
+def speaker_names(quotation):
+    names = [person.name for person in quotation.people.all()]
+    return ", ".join(names + [org.name for org in quotation.organizations.all()])
+
+
 class QuotationInline(PublicationGuardMixin, admin.StackedInline):
+    """Quotations taken from the article. Speakers are chosen on the quotation's own page:
+    an autocomplete per inline row would cost queries in proportion to the quotations."""
+
     model = Quotation
     extra = 0
-    autocomplete_fields = ["people", "organizations"]
-    fields = ["text", "people", "organizations", "date", "medium", "context", "slug", "status"]
+    fields = ["text", "speakers", "date", "medium", "context", "slug", "status"]
+    readonly_fields = ["speakers"]
     show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("people", "organizations")
+
+    @admin.display(description="speakers")
+    def speakers(self, obj):
+        return speaker_names(obj) or "None yet: open the quotation to choose its speakers."
 
 
 @admin.register(Article)
@@ -163,9 +184,7 @@ class QuotationAdmin(RecordAdmin):
 
     @admin.display(description="speakers")
     def speakers(self, obj):
-        names = [person.name for person in obj.people.all()]
-        names += [organization.name for organization in obj.organizations.all()]
-        return ", ".join(names)
+        return speaker_names(obj)
 
     @admin.display(description="date", ordering="date")
     def date_display(self, obj):

@@ -2,7 +2,9 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models.functions import Substr
 from django.utils import timezone
 from taggit.models import Tag
@@ -129,6 +131,7 @@ class RecordAdmin(PublicationGuardMixin, admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     readonly_fields = ["created_at", "updated_at", "import_run"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_publish_permission(self, request):
         return can_publish(request.user, self.model)
@@ -143,3 +146,56 @@ class RecordAdmin(PublicationGuardMixin, admin.ModelAdmin):
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj):
         return obj.get_status_display()
+
+
+class PreloadedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete whose selected option comes from the object the inline already loaded.
+
+    Django's widget looks the selected object up again for every row; in an inline with many
+    rows that is a query per row.
+    """
+
+    preloaded = None
+
+    def optgroups(self, name, value, attr=None):
+        selected = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        preloaded = self.preloaded
+        if preloaded is None or [str(preloaded.pk)] != selected:
+            return super().optgroups(name, value, attr)
+        label = self.choices.field.label_from_instance(preloaded)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        options.append(self.create_option(name, preloaded.pk, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class PreloadedAutocompleteInline(admin.TabularInline):
+    """A tabular inline whose foreign-key autocompletes cost no query per row."""
+
+    def get_queryset(self, request):
+        # Every foreign key: the row's label (its __str__) may use the parent too.
+        relations = [f.name for f in self.model._meta.concrete_fields if f.is_relation]
+        return super().get_queryset(request).select_related(*relations)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = PreloadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        fields = list(self.autocomplete_fields)
+
+        class PreloadedForm(formset.form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if self.instance.pk is None:
+                    return
+                for name in fields:
+                    widget = self.fields[name].widget
+                    widget = getattr(widget, "widget", widget)  # inside the related-field wrapper
+                    widget.preloaded = getattr(self.instance, name)
+
+        formset.form = PreloadedForm
+        return formset

@@ -1,0 +1,39 @@
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+
+
+@pytest.fixture
+def seed(db):
+    """The seed archive, loaded the way `make run` loads it."""
+    call_command("load_seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def make_staff_user(username, role):
+    user = User.objects.create_user(username=username, password="a-long-test-password")
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    return make_staff_user("editor", "Editor")
+
+
+@pytest.fixture
+def contributor(db):
+    return make_staff_user("contributor", "Contributor")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def contributor_client(client, contributor):
+    client.force_login(contributor)
+    return client
