@@ -27,8 +27,15 @@ run: $(VENV)/.installed-run
 	@echo "Serving the archive on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test tests/node_modules/.package-lock.json
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# vnu.jar and axe-core for tests/e2e, as pinned in tests/package-lock.json. Without npm those
+# checks are skipped (and fail under CI). --ignore-scripts: vnu-jar's postinstall would download
+# its own Java; the system's runs it.
+tests/node_modules/.package-lock.json: tests/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix tests --ignore-scripts --no-audit --no-fund; \
+	else echo "npm not found: the HTML and accessibility checks in tests/e2e will be skipped"; fi
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

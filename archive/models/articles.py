@@ -70,7 +70,37 @@ class Article(Record):
 
     @property
     def paragraphs(self):
-        return [block.strip("\n") for block in self.body.split("\n\n") if block.strip()]
+        # Browsers send a textarea's line breaks as CRLF: a blank line is a blank line either way.
+        body = self.body.replace("\r\n", "\n").replace("\r", "\n")
+        return [block.strip("\n") for block in body.split("\n\n") if block.strip()]
+
+    def related_articles(self, limit=5):
+        """Other published articles that share a published person, organisation, place or event,
+        or a tag, with this one: one query whatever the number of links."""
+        from taggit.models import TaggedItem
+
+        shared = models.Q()
+        for field_name, model in [
+            ("people", Person),
+            ("organizations", Organization),
+            ("places", Place),
+            ("events", Event),
+        ]:
+            through = self._meta.get_field(field_name).remote_field.through
+            target = f"{model._meta.model_name}_id"
+            mine = through.objects.filter(
+                article_id=self.pk, **{f"{target}__in": model.objects.published().values("pk")}
+            ).values(target)
+            shared |= models.Q(
+                pk__in=through.objects.filter(**{f"{target}__in": mine}).values("article_id")
+            )
+        article_items = TaggedItem.objects.filter(
+            content_type__app_label=self._meta.app_label,
+            content_type__model=self._meta.model_name,
+        )
+        my_tags = article_items.filter(object_id=self.pk).values("tag_id")
+        shared |= models.Q(pk__in=article_items.filter(tag_id__in=my_tags).values("object_id"))
+        return type(self).objects.published().exclude(pk=self.pk).filter(shared)[:limit]
 
     @property
     def capture_verified(self):

@@ -1,42 +1,35 @@
-from django.shortcuts import render
-from django.views.generic import DetailView
+"""The public, reader-facing site: one module per concern."""
 
-from ..models import Article, Event, Organization, Person, Place, Quotation
+from .details import (
+    ArticleDetail,
+    EventDetail,
+    OrganizationDetail,
+    PersonDetail,
+    PlaceDetail,
+    QuotationDetail,
+)
+from .home import home
+from .lists import ArticleList, EventList, OrganizationList, PersonList, PlaceList, QuotationList
+from .site import robots_txt
+from .tags import tag_detail, tag_list
+from .timeline import timeline
 
-
-def home(request):
-    articles = Article.objects.published().prefetch_related("tags")[:20]
-    return render(request, "archive/home.html", {"articles": articles})
-
-
-class PublishedDetail(DetailView):
-    """A detail page of a published record; drafts are a 404 like any unknown slug."""
-
-    template_name = "archive/record_detail.html"
-
-    def get_queryset(self):
-        return self.model.objects.published()
-
-
-class ArticleDetail(PublishedDetail):
-    model = Article
-
-
-class PersonDetail(PublishedDetail):
-    model = Person
-
-
-class OrganizationDetail(PublishedDetail):
-    model = Organization
-
-
-class PlaceDetail(PublishedDetail):
-    model = Place
-
-
-class EventDetail(PublishedDetail):
-    model = Event
-
-
-class QuotationDetail(PublishedDetail):
-    model = Quotation
+__all__ = [
+    "ArticleDetail",
+    "ArticleList",
+    "EventDetail",
+    "EventList",
+    "OrganizationDetail",
+    "OrganizationList",
+    "PersonDetail",
+    "PersonList",
+    "PlaceDetail",
+    "PlaceList",
+    "QuotationDetail",
+    "QuotationList",
+    "home",
+    "robots_txt",
+    "tag_detail",
+    "tag_list",
+    "timeline",
+]

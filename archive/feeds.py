@@ -1,0 +1,98 @@
+"""RSS and Atom feeds of published articles: all of them, per tag and per person."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from taggit.models import Tag
+
+from .models import Article, Person
+from .views.params import text_param
+
+
+def _feed_items(articles):
+    return articles.prefetch_related("tags")[: settings.ARCHIVE_PAGE_SIZE]
+
+
+class ArticlesFeed(Feed):
+    """Latest published articles. Dates are given only where the source gives them."""
+
+    def title(self, obj=None):
+        return f"{settings.SITE_NAME}: articles"
+
+    def link(self, obj=None):
+        return reverse("archive:article_list")
+
+    def description(self, obj=None):
+        return "The latest articles published in the archive."
+
+    def items(self, obj=None):
+        return _feed_items(Article.objects.published())
+
+    def item_title(self, article):
+        return article.title
+
+    def item_description(self, article):
+        return article.summary or "No summary recorded."
+
+    def item_pubdate(self, article):
+        date = article.publication_date
+        if date.year and date.month and date.day:
+            return datetime.datetime(date.year, date.month, date.day, tzinfo=datetime.UTC)
+        return None
+
+    def item_updateddate(self, article):
+        return article.updated_at
+
+    def item_author_name(self, article):
+        return article.byline or None
+
+    def item_categories(self, article):
+        return [tag.name for tag in article.tags.all()]
+
+
+class TagArticlesFeed(ArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=text_param(slug))
+
+    def title(self, tag):
+        return f"{settings.SITE_NAME}: articles tagged “{tag.name}”"
+
+    def link(self, tag):
+        return reverse("archive:tag_detail", kwargs={"slug": tag.slug})
+
+    def description(self, tag):
+        return f"The latest articles tagged “{tag.name}”."
+
+    def items(self, tag):
+        return _feed_items(Article.objects.published().filter(tags__slug=tag.slug))
+
+
+class PersonArticlesFeed(ArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Person.objects.published(), slug=slug)
+
+    def title(self, person):
+        return f"{settings.SITE_NAME}: articles mentioning {person.name}"
+
+    def link(self, person):
+        return person.get_absolute_url()
+
+    def description(self, person):
+        return f"The latest articles that mention {person.name}."
+
+    def items(self, person):
+        return _feed_items(Article.objects.published().filter(people=person))
+
+
+def atom(feed_class):
+    """The Atom version of an RSS feed class."""
+    return type(f"Atom{feed_class.__name__}", (feed_class,), {"feed_type": Atom1Feed})
+
+
+ArticlesAtomFeed = atom(ArticlesFeed)
+TagArticlesAtomFeed = atom(TagArticlesFeed)
+PersonArticlesAtomFeed = atom(PersonArticlesFeed)

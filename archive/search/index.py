@@ -1,0 +1,132 @@
+"""Keeping the search index in step with the records.
+
+``reindex(model, pks)`` is the one way in: it rewrites the entries of those records from the
+database as it is now (published ones are indexed, drafts and deleted ones removed). The signal
+handlers call it on every save, delete, link and tag change; code that writes without signals
+(``bulk_create``, ``QuerySet.update``, raw SQL) must call it after the write, inside the same
+transaction. ``batched()`` collects the calls of a block and runs each record once at its end.
+"""
+
+import threading
+from collections import defaultdict
+from contextlib import contextmanager
+
+from django.db import transaction
+
+from .backends import get_backend
+from .documents import INDEXED_MODELS, document_for, indexable, kind_of
+from .models import SearchEntry
+
+CHUNK_SIZE = 500
+TITLE_MAX_LENGTH = SearchEntry._meta.get_field("title").max_length
+
+_state = threading.local()
+
+
+def reindex(model, pks):
+    """Bring the index entries of ``model``'s records ``pks`` in step with the database."""
+    if model not in INDEXED_MODELS:
+        return
+    pks = {pk for pk in pks if pk is not None}
+    if not pks:
+        return
+    pending = getattr(_state, "pending", None)
+    if pending is not None:
+        pending[model].update(pks)
+        return
+    _reindex_now(model, pks)
+
+
+@contextmanager
+def batched():
+    """Defer the ``reindex`` calls made inside the block and run them once, at its end."""
+    if getattr(_state, "pending", None) is not None:
+        yield
+        return
+    _state.pending = defaultdict(set)
+    try:
+        yield
+        pending = _state.pending
+    finally:
+        _state.pending = None
+    for model, pks in pending.items():
+        _reindex_now(model, pks)
+
+
+def _reindex_now(model, pks):
+    kind = kind_of(model)
+    backend = get_backend()
+    ordered = sorted(pks)
+    with transaction.atomic():
+        for start in range(0, len(ordered), CHUNK_SIZE):
+            chunk = ordered[start : start + CHUNK_SIZE]
+            SearchEntry.objects.filter(kind=kind, object_id__in=chunk).delete()
+            _write(backend, kind, indexable(model).filter(pk__in=chunk))
+
+
+def _write(backend, kind, records):
+    """Create the entries (and their tag links) of ``records``; returns how many."""
+    entries, tag_lists = [], []
+    for record in records:
+        document = document_for(record)
+        entry = SearchEntry(
+            kind=kind,
+            object_id=record.pk,
+            slug=record.slug,
+            section=document.section,
+            year=document.year,
+            date=document.date,
+            title=document.title[:TITLE_MAX_LENGTH],
+            heading=document.heading,
+            names="\n".join(document.names),
+            related="\n".join(document.related),
+            tag_names=document.tag_names,
+            body=document.body,
+        )
+        backend.prepare(entry, document)
+        entries.append(entry)
+        tag_lists.append(document.tags)
+    if not entries:
+        return 0
+    SearchEntry.objects.bulk_create(entries)
+    if any(entry.pk is None for entry in entries):
+        # Back ends that cannot return ids from a bulk insert: read them back.
+        ids = dict(
+            SearchEntry.objects.filter(
+                kind=kind, object_id__in=[e.object_id for e in entries]
+            ).values_list("object_id", "pk")
+        )
+        for entry in entries:
+            entry.pk = ids[entry.object_id]
+    Through = SearchEntry.tags.through
+    Through.objects.bulk_create(
+        [
+            Through(searchentry_id=entry.pk, tag_id=tag.pk)
+            for entry, tags in zip(entries, tag_lists, strict=True)
+            for tag in tags
+        ]
+    )
+    return len(entries)
+
+
+def rebuild(models=None, stdout=None):
+    """Empty the index and write it again from every published record. Returns counts by kind."""
+    backend = get_backend()
+    counts = {}
+    models = models or INDEXED_MODELS
+    with transaction.atomic():
+        SearchEntry.objects.filter(kind__in=[kind_of(model) for model in models]).delete()
+        for model in models:
+            kind = kind_of(model)
+            counts[kind] = 0
+            last_pk = 0
+            while True:
+                records = list(indexable(model).filter(pk__gt=last_pk)[:CHUNK_SIZE])
+                if not records:
+                    break
+                counts[kind] += _write(backend, kind, records)
+                last_pk = records[-1].pk
+            if stdout is not None:
+                stdout.write(f"  {kind}: {counts[kind]} indexed")
+        backend.optimize()
+    return counts

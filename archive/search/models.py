@@ -1,0 +1,49 @@
+"""The search index: one row per published record, in the shape search needs.
+
+The row carries what a result shows (kind, title, date, link) and what facets count (kind,
+section, year, tags), so a results page never touches the records themselves. The full-text
+part lives beside it: an FTS5 table over the text columns on SQLite, the ``vector`` column
+with a GIN index on PostgreSQL (see migration ``0010_search``).
+"""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+
+
+class SearchEntry(models.Model):
+    # Small columns first: SQLite reads a row's columns in order, and facets need only these.
+    kind = models.CharField(max_length=20, help_text="The record's model name, e.g. “person”.")
+    object_id = models.BigIntegerField()
+    slug = models.CharField(max_length=200)
+    section = models.CharField(max_length=200, blank=True)
+    year = models.IntegerField(null=True, blank=True)
+    date = models.CharField(max_length=40, blank=True, help_text="The date as the page shows it.")
+    title = models.CharField(max_length=500, help_text="What a result is called.")
+    tags = models.ManyToManyField("taggit.Tag", blank=True, related_name="+")
+    # The indexed text, weighted from heading (most) to body (least).
+    heading = models.TextField(blank=True)
+    names = models.TextField(blank=True, help_text="The record's other names and aliases.")
+    related = models.TextField(blank=True, help_text="Names of the published records it links.")
+    tag_names = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    vector = SearchVectorField(null=True, editable=False, help_text="PostgreSQL only.")
+
+    class Meta:
+        app_label = "archive"
+        verbose_name_plural = "search entries"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="archive_searchentry_record")
+        ]
+        indexes = [
+            models.Index(fields=["kind", "section", "year"], name="archive_searchentry_facets"),
+            # Facet counting looks entries up by id for each match; this narrow index answers
+            # those look-ups without reading the wide rows (text columns) of the table.
+            models.Index(fields=["id", "kind", "section", "year"], name="archive_searchentry_row"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse(f"archive:{self.kind}_detail", kwargs={"slug": self.slug})

@@ -1,0 +1,174 @@
+"""The one search interface: ranked hits with highlighted snippets, facets with counts."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import Paginator
+
+from .backends import get_backend
+from .documents import KIND_LABELS
+from .models import SearchEntry
+from .text import SNIPPET_WORDS, highlight, parse_query
+
+TAG_FACET_SIZE = 25
+# The columns a snippet may be cut from, in order of preference.
+SNIPPET_SOURCES = ("body", "names", "related", "tag_names")
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Hit:
+    kind: str
+    kind_label: str
+    url: str
+    title: str
+    snippet: str
+    date: str
+
+
+@dataclass
+class SearchResults:
+    query: str
+    page: object = None
+    total: int = 0
+    facets: dict = field(default_factory=dict)
+    filters: dict = field(default_factory=dict)
+
+    @property
+    def hits(self):
+        return list(self.page.object_list) if self.page else []
+
+
+class RankedHits:
+    """The matching entries as a sequence the Paginator can count and slice lazily."""
+
+    def __init__(self, backend, entries, query, total):
+        self.backend, self.entries, self.query, self.total = backend, entries, query, total
+
+    def count(self):
+        return self.total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, page_slice):
+        offset, stop = page_slice.start or 0, page_slice.stop
+        if stop <= offset:
+            return []
+        ids = self.backend.ranked_ids(self.entries, self.query, offset, stop - offset)
+        found = SearchEntry.objects.in_bulk(ids)
+        return [make_hit(found[pk], self.query) for pk in ids if pk in found]
+
+
+def make_hit(entry, query):
+    snippet = None
+    for source in SNIPPET_SOURCES:
+        html, matched = highlight(getattr(entry, source), query, max_words=SNIPPET_WORDS)
+        if matched:
+            snippet = html
+            break
+    if snippet is None:
+        snippet, _ = highlight(entry.body, query, max_words=SNIPPET_WORDS)
+    title, _ = highlight(entry.title, query)
+    return Hit(
+        kind=entry.kind,
+        kind_label=KIND_LABELS.get(entry.kind, entry.kind),
+        url=entry.get_absolute_url(),
+        title=title,
+        snippet=snippet,
+        date=entry.date,
+    )
+
+
+def printable(value, limit):
+    """Text without control characters (PostgreSQL refuses NUL), cut to ``limit``."""
+    if not isinstance(value, str):
+        return ""
+    return "".join(c for c in value if c.isprintable()).strip()[:limit]
+
+
+def clean_filters(kind=None, tag=None, section=None, year=None):
+    """The filters that make sense; anything else is dropped rather than failing."""
+    filters = {}
+    tag, section = printable(tag, 100), printable(section, 200)
+    if kind in KIND_LABELS:
+        filters["kind"] = kind
+    if tag:
+        filters["tag"] = tag
+    if section:
+        filters["section"] = section
+    try:
+        number = int(year)
+    except (TypeError, ValueError):
+        number = None
+    if number is not None and 1 <= number <= 9999:
+        filters["year"] = number
+    return filters
+
+
+def search(query, kind=None, tag=None, section=None, year=None, page=1):
+    """Search the published records.
+
+    ``query`` may be anything a person types; ``page`` anything a URL holds. Returns
+    :class:`SearchResults`, empty when the query holds no words.
+    """
+    parsed = parse_query(query)
+    filters = clean_filters(kind, tag, section, year)
+    results = SearchResults(query=parsed.text, filters=filters)
+    if not parsed:
+        return results
+    backend = get_backend()
+    entries = SearchEntry.objects.all()
+    if "kind" in filters:
+        entries = entries.filter(kind=filters["kind"])
+    if "tag" in filters:
+        entries = entries.filter(tags__slug=filters["tag"])
+    if "section" in filters:
+        entries = entries.filter(section=filters["section"])
+    if "year" in filters:
+        entries = entries.filter(year=filters["year"])
+    results.facets = facets(backend, entries, parsed, filters)
+    results.total = sum(value.count for value in results.facets["kind"])
+    paginator = Paginator(
+        RankedHits(backend, entries, parsed, results.total), settings.ARCHIVE_PAGE_SIZE
+    )
+    results.page = paginator.get_page(page)
+    return results
+
+
+def facets(backend, entries, query, filters):
+    """Counts of the matches by kind, section, year and tag (two queries, whatever the size)."""
+    kinds, sections, years = {}, {}, {}
+    for kind, section, year, number in backend.facet_counts(entries, query):
+        kinds[kind] = kinds.get(kind, 0) + number
+        if section:
+            sections[section] = sections.get(section, 0) + number
+        if year is not None:
+            years[year] = years.get(year, 0) + number
+    tags = backend.tag_counts(entries, query, TAG_FACET_SIZE)
+    return {
+        "kind": [
+            FacetValue(kind, label, kinds[kind], filters.get("kind") == kind)
+            for kind, label in KIND_LABELS.items()
+            if kind in kinds
+        ],
+        "section": [
+            FacetValue(section, section, number, filters.get("section") == section)
+            for section, number in sorted(sections.items(), key=lambda item: (-item[1], item[0]))
+        ],
+        "year": [
+            FacetValue(str(year), str(year), number, filters.get("year") == year)
+            for year, number in sorted(years.items(), reverse=True)
+        ],
+        "tag": [
+            FacetValue(slug, name, number, filters.get("tag") == slug)
+            for slug, name, number in tags
+        ],
+    }

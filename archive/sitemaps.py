@@ -1,0 +1,49 @@
+"""sitemap.xml: the site's main pages and every published record, nothing else."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Article, Event, Organization, Person, Place, Quotation
+
+LIST_PAGES = [
+    "archive:home",
+    "archive:article_list",
+    "archive:person_list",
+    "archive:organization_list",
+    "archive:place_list",
+    "archive:event_list",
+    "archive:quotation_list",
+    "archive:timeline",
+    "archive:tag_list",
+]
+
+
+class PagesSitemap(Sitemap):
+    def items(self):
+        return LIST_PAGES
+
+    def location(self, url_name):
+        return reverse(url_name)
+
+
+class RecordSitemap(Sitemap):
+    model = None
+
+    def items(self):
+        return self.model.objects.published().only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, record):
+        return record.updated_at
+
+
+def record_sitemap(model):
+    return type(f"{model.__name__}Sitemap", (RecordSitemap,), {"model": model})
+
+
+SITEMAPS = {
+    "pages": PagesSitemap,
+    **{
+        model._meta.model_name: record_sitemap(model)
+        for model in [Article, Person, Organization, Place, Event, Quotation]
+    },
+}

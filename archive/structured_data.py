@@ -1,0 +1,159 @@
+"""schema.org JSON-LD and citation data for detail pages, built from the record itself.
+
+Everything here comes from stored fields: what is unknown is left out, never guessed.
+"""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+from .models import Article, Event, Organization, Person, Place, Quotation
+
+# The escapes of django.utils.html.json_script: the JSON can never close its <script>.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+DESCRIPTION_WORDS = 40
+SCHEMA_TYPES = {
+    Article: "NewsArticle",
+    Person: "Person",
+    Organization: "Organization",
+    Place: "Place",
+    Event: "Event",
+    Quotation: "Quotation",
+}
+
+
+def json_ld_script(data):
+    """A <script type="application/ld+json"> element holding ``data`` safely."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text.translate(JSON_SCRIPT_ESCAPES)),  # noqa: S308 (escaped just above)
+    )
+
+
+def iso_date(partial_date):
+    """A schema.org date ("2016", "2016-09", "2016-09-12") or None when the year is unknown."""
+    return str(partial_date) if partial_date and partial_date.year else None
+
+
+def citation_date(partial_date):
+    """The Highwire Press form ("2016/09/12", "2016/09", "2016") or None when unknown."""
+    date = iso_date(partial_date)
+    return date.replace("-", "/") if date else None
+
+
+def describe(record):
+    """A one-line plain-text description for meta tags: the record's own words first."""
+    text = getattr(record, "summary", "") or getattr(record, "description", "")
+    if isinstance(record, Quotation):
+        text = record.text
+    if not text:
+        text = f"{SCHEMA_TYPES[type(record)]} in the archive: {record}."
+    return Truncator(" ".join(text.split())).words(DESCRIPTION_WORDS)
+
+
+def _ref(record, absolute):
+    return {
+        "@type": SCHEMA_TYPES[type(record)],
+        "name": record.title if isinstance(record, Article | Event) else record.name,
+        "url": absolute(record.get_absolute_url()),
+    }
+
+
+def _compact(data):
+    return {key: value for key, value in data.items() if value not in (None, "", [])}
+
+
+def _base(record, absolute):
+    return {
+        "@context": "https://schema.org",
+        "@type": SCHEMA_TYPES[type(record)],
+        "url": absolute(record.get_absolute_url()),
+        "keywords": [tag.name for tag in record.tags.all()],
+    }
+
+
+def _article(article, absolute, related):
+    mentions = [*related["people"], *related["organizations"], *related["places"]]
+    return {
+        "headline": Truncator(article.title).chars(110),
+        "name": article.title,
+        "description": article.summary,
+        "articleSection": article.section,
+        "datePublished": iso_date(article.publication_date),
+        "author": {"name": article.byline} if article.byline else None,
+        "publisher": (
+            {"@type": "Organization", "name": article.source_name} if article.source_name else None
+        ),
+        "isBasedOn": article.source_url,
+        "about": [_ref(event, absolute) for event in related["events"]],
+        "mentions": [_ref(record, absolute) for record in mentions],
+    }
+
+
+def _person(person, absolute, related):
+    return {
+        "name": person.name,
+        "alternateName": person.alias_list,
+        "jobTitle": person.role_list,
+        "description": person.description,
+        "affiliation": [_ref(a.organization, absolute) for a in related["affiliations"]],
+    }
+
+
+def _organization(organization, absolute, related):
+    return {
+        "name": organization.name,
+        "alternateName": [name for name in organization.names if name != organization.name],
+        "description": organization.description,
+    }
+
+
+def _place(place, absolute, related):
+    return {
+        "name": place.name,
+        "alternateName": place.alias_list,
+        "description": place.description,
+    }
+
+
+def _event(event, absolute, related):
+    participants = [*related["people"], *related["organizations"]]
+    return {
+        "name": event.title,
+        "startDate": iso_date(event.date),
+        "endDate": iso_date(event.end_date),
+        "description": event.description,
+        "location": _ref(related["place"], absolute) if related.get("place") else None,
+        "attendee": [_ref(record, absolute) for record in participants],
+    }
+
+
+def _quotation(quotation, absolute, related):
+    speakers = [*related["people"], *related["organizations"]]
+    return {
+        "text": quotation.text,
+        "spokenByCharacter": [_ref(speaker, absolute) for speaker in speakers],
+        "dateCreated": iso_date(quotation.date),
+        "isPartOf": _ref(related["article"], absolute) if related.get("article") else None,
+    }
+
+
+BUILDERS = {
+    Article: _article,
+    Person: _person,
+    Organization: _organization,
+    Place: _place,
+    Event: _event,
+    Quotation: _quotation,
+}
+
+
+def json_ld(record, absolute, related):
+    """The record's schema.org data. ``absolute`` turns a path into a full URL; ``related`` holds
+    the published records the page shows, so the data and the page always agree."""
+    data = {**_base(record, absolute), **BUILDERS[type(record)](record, absolute, related)}
+    return _compact(data)

@@ -1,0 +1,289 @@
+"""Detail pages: one record, every published record it touches, and its machine-readable data.
+
+Each page costs the same few queries whatever the number of links: every related list is a
+``Prefetch`` of the related model's ``published()`` records, so a draft never shows up in a
+published page. Staff may open a draft to preview it; it is marked and kept out of caches and
+search engines.
+"""
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils.cache import patch_cache_control
+from django.views.generic import DetailView
+
+from .. import structured_data
+from ..models import Affiliation, Article, Event, Organization, Person, Place, Quotation
+from ..rendering import render_body
+from .meta import PageMeta, canonical_url
+from .timeline import chronological
+
+
+def speakers_prefetches():
+    return [
+        Prefetch("people", queryset=Person.objects.published(), to_attr="public_people"),
+        Prefetch(
+            "organizations",
+            queryset=Organization.objects.published(),
+            to_attr="public_organizations",
+        ),
+    ]
+
+
+def quotations_with_sources():
+    """Published quotations, each with its published speakers and source article."""
+    return Quotation.objects.published().prefetch_related(
+        "tags", *speakers_prefetches(), Prefetch("article", queryset=Article.objects.published())
+    )
+
+
+class RecordDetail(DetailView):
+    """A published record by slug; an unknown slug or a draft is a 404 for the public."""
+
+    kind = ""  # the record type as a reader says it, e.g. "person"
+
+    def prefetches(self):
+        return []
+
+    def related(self, record):
+        """The published records the page shows, by name (also used for the JSON-LD)."""
+        return {}
+
+    def og_type(self, record):
+        return "website"
+
+    def og_extra(self, record):
+        return []
+
+    def citation(self, record, url):
+        return []
+
+    def get_queryset(self):
+        if self.request.user.is_staff:
+            records = self.model.objects.all()
+        else:
+            records = self.model.objects.published()
+        return records.prefetch_related("tags", *self.prefetches())
+
+    def get_object(self, queryset=None):
+        slug = self.kwargs["slug"]
+        try:
+            return self.get_queryset().get(slug=slug)
+        except self.model.DoesNotExist:
+            raise Http404(f"The archive has no {self.kind} at the address “{slug}”.") from None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record = self.object
+        related = self.related(record)
+        url = canonical_url(self.request)
+        absolute = self.request.build_absolute_uri
+        context.update(
+            related=related,
+            kind=self.kind,
+            is_draft=not record.is_published,
+            page_meta=PageMeta(
+                title=f"{record} – {self.kind.capitalize()}",
+                description=structured_data.describe(record),
+                canonical=url,
+                og_type=self.og_type(record),
+                og_extra=self.og_extra(record),
+                json_ld=structured_data.json_ld_script(
+                    structured_data.json_ld(record, absolute, related)
+                ),
+                citation=self.citation(record, url),
+                noindex=not record.is_published,
+            ),
+        )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["is_draft"]:
+            patch_cache_control(response, private=True, no_store=True)
+            response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+class ArticleDetail(RecordDetail):
+    model = Article
+    kind = "article"
+
+    def prefetches(self):
+        return [
+            Prefetch("people", queryset=Person.objects.published(), to_attr="public_people"),
+            Prefetch(
+                "organizations",
+                queryset=Organization.objects.published(),
+                to_attr="public_organizations",
+            ),
+            Prefetch("places", queryset=Place.objects.published(), to_attr="public_places"),
+            Prefetch(
+                "events",
+                queryset=chronological(Event.objects.published()),
+                to_attr="public_events",
+            ),
+            Prefetch(
+                "quotations",
+                queryset=Quotation.objects.published().prefetch_related(
+                    "tags", *speakers_prefetches()
+                ),
+                to_attr="public_quotations",
+            ),
+        ]
+
+    def related(self, article):
+        named = [*article.public_people, *article.public_organizations, *article.public_places]
+        return {
+            "people": article.public_people,
+            "organizations": article.public_organizations,
+            "places": article.public_places,
+            "events": article.public_events,
+            "quotations": article.public_quotations,
+            "articles": list(article.related_articles()),
+            "body": render_body(article, named),
+        }
+
+    def og_type(self, article):
+        return "article"
+
+    def og_extra(self, article):
+        extra = [("article:section", article.section)] if article.section else []
+        date = structured_data.iso_date(article.publication_date)
+        if date:
+            extra.append(("article:published_time", date))
+        return extra + [("article:tag", tag.name) for tag in article.tags.all()]
+
+    def citation(self, article, url):
+        tags = [
+            ("citation_title", article.title),
+            ("citation_author", article.byline),
+            ("citation_date", structured_data.citation_date(article.publication_date)),
+            ("citation_publisher", article.source_name),
+            ("citation_public_url", url),
+            ("citation_keywords", "; ".join(tag.name for tag in article.tags.all())),
+        ]
+        return [(name, content) for name, content in tags if content]
+
+
+class PersonDetail(RecordDetail):
+    model = Person
+    kind = "person"
+
+    def prefetches(self):
+        return [
+            Prefetch(
+                "affiliations",
+                queryset=Affiliation.objects.filter(
+                    organization__in=Organization.objects.published()
+                ).select_related("organization"),
+                to_attr="public_affiliations",
+            ),
+            Prefetch("articles", queryset=Article.objects.published(), to_attr="public_articles"),
+            Prefetch(
+                "events",
+                queryset=chronological(Event.objects.published()),
+                to_attr="public_events",
+            ),
+            Prefetch("quotations", queryset=quotations_with_sources(), to_attr="public_quotations"),
+        ]
+
+    def related(self, person):
+        return {
+            "affiliations": person.public_affiliations,
+            "articles": person.public_articles,
+            "events": person.public_events,
+            "quotations": person.public_quotations,
+        }
+
+    def og_type(self, person):
+        return "profile"
+
+
+class OrganizationDetail(RecordDetail):
+    model = Organization
+    kind = "organisation"
+
+    def prefetches(self):
+        return [
+            Prefetch(
+                "affiliations",
+                queryset=Affiliation.objects.filter(
+                    person__in=Person.objects.published()
+                ).select_related("person"),
+                to_attr="public_affiliations",
+            ),
+            Prefetch("articles", queryset=Article.objects.published(), to_attr="public_articles"),
+            Prefetch(
+                "events",
+                queryset=chronological(Event.objects.published()),
+                to_attr="public_events",
+            ),
+            Prefetch("quotations", queryset=quotations_with_sources(), to_attr="public_quotations"),
+        ]
+
+    def related(self, organization):
+        return {
+            "affiliations": organization.public_affiliations,
+            "articles": organization.public_articles,
+            "events": organization.public_events,
+            "quotations": organization.public_quotations,
+        }
+
+
+class PlaceDetail(RecordDetail):
+    model = Place
+    kind = "place"
+
+    def prefetches(self):
+        return [
+            Prefetch("articles", queryset=Article.objects.published(), to_attr="public_articles"),
+            Prefetch(
+                "events",
+                queryset=chronological(Event.objects.published()),
+                to_attr="public_events",
+            ),
+        ]
+
+    def related(self, place):
+        return {"articles": place.public_articles, "events": place.public_events}
+
+
+class EventDetail(RecordDetail):
+    model = Event
+    kind = "event"
+
+    def prefetches(self):
+        return [
+            # A draft place is left out: the prefetch sets ``event.place`` to None.
+            Prefetch("place", queryset=Place.objects.published()),
+            Prefetch("people", queryset=Person.objects.published(), to_attr="public_people"),
+            Prefetch(
+                "organizations",
+                queryset=Organization.objects.published(),
+                to_attr="public_organizations",
+            ),
+            Prefetch("articles", queryset=Article.objects.published(), to_attr="public_articles"),
+        ]
+
+    def related(self, event):
+        return {
+            "place": event.place,
+            "people": event.public_people,
+            "organizations": event.public_organizations,
+            "articles": event.public_articles,
+        }
+
+
+class QuotationDetail(RecordDetail):
+    model = Quotation
+    kind = "quotation"
+
+    def prefetches(self):
+        return [*speakers_prefetches(), Prefetch("article", queryset=Article.objects.published())]
+
+    def related(self, quotation):
+        return {
+            "people": quotation.public_people,
+            "organizations": quotation.public_organizations,
+            "article": quotation.article,
+        }

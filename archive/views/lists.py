@@ -1,0 +1,152 @@
+"""Paginated lists of published records, narrowed by tag (and articles by section and year)."""
+
+from django.db.models import Prefetch
+from django.db.models.functions import Substr
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.views.generic import ListView
+from taggit.models import Tag
+
+from ..models import Article, Event, Organization, Person, Place, Quotation
+from .details import speakers_prefetches
+from .meta import PageMeta, canonical_url
+from .pagination import page_size, paginate
+from .params import text_param
+from .timeline import YEAR, chronological
+
+
+class RecordList(ListView):
+    """Published records of one model, a capped page at a time."""
+
+    template_name = "archive/record_list.html"
+    title = ""
+    intro = ""
+    filter_names = ("tag",)
+
+    def prefetches(self):
+        return []
+
+    def get_paginate_by(self, queryset):
+        return page_size()
+
+    def paginate_queryset(self, queryset, per_page):
+        page = paginate(self.request, queryset, per_page)
+        return page.paginator, page, page.object_list, page.has_other_pages()
+
+    def get_filters(self):
+        return {name: text_param(self.request.GET.get(name, "")) for name in self.filter_names}
+
+    def narrow(self, records, filters):
+        if filters["tag"]:
+            self.tag = get_object_or_404(Tag, slug=filters["tag"])
+            records = records.filter(tags__slug=self.tag.slug)
+        return records
+
+    def get_queryset(self):
+        self.tag = None
+        self.filters = self.get_filters()
+        records = self.model.objects.published().prefetch_related("tags", *self.prefetches())
+        return self.narrow(records, self.filters)
+
+    def heading(self):
+        return f"{self.title} tagged “{self.tag.name}”" if self.tag else self.title
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        heading = self.heading()
+        page = context["page_obj"]
+        title = heading if page.number == 1 else f"{heading}, page {page.number}"
+        context.update(
+            card_template=f"archive/cards/{self.model._meta.model_name}.html",
+            heading=heading,
+            intro=self.intro,
+            tag=self.tag,
+            filters=self.filters,
+            page_meta=PageMeta(
+                title=title,
+                description=self.intro,
+                canonical=canonical_url(self.request, page, self.filters),
+            ),
+        )
+        return context
+
+
+class ArticleList(RecordList):
+    model = Article
+    template_name = "archive/article_list.html"
+    title = "Articles"
+    intro = "Articles kept in the archive, newest first; those with no known date come last."
+    filter_names = ("tag", "section", "year")
+
+    def narrow(self, records, filters):
+        records = super().narrow(records, filters)
+        if filters["section"]:
+            records = records.filter(section=filters["section"])
+        if filters["year"]:
+            if not YEAR.fullmatch(filters["year"]):
+                raise Http404("A year is four digits, such as 2016.")
+            records = records.filter(publication_date__startswith=filters["year"])
+        return records
+
+    def heading(self):
+        heading = super().heading()
+        if self.filters["section"]:
+            heading += f" in “{self.filters['section']}”"
+        if self.filters["year"]:
+            heading += f" from {self.filters['year']}"
+        return heading
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        articles = Article.objects.published()
+        context["sections"] = (
+            articles.exclude(section="").order_by("section").values_list("section", flat=True)
+        ).distinct()
+        context["years"] = (
+            articles.exclude(publication_date="")
+            .exclude(publication_date__startswith="--")
+            .annotate(year=Substr("publication_date", 1, 4))
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .distinct()
+        )
+        return context
+
+
+class PersonList(RecordList):
+    model = Person
+    title = "People"
+    intro = "People named in the archive, by surname as the sources give it."
+
+
+class OrganizationList(RecordList):
+    model = Organization
+    title = "Organisations"
+    intro = "Governments, groups, committees and other bodies named in the archive."
+
+
+class PlaceList(RecordList):
+    model = Place
+    title = "Places"
+    intro = "Places named in the archive."
+
+
+class EventList(RecordList):
+    model = Event
+    title = "Events"
+    intro = "Events recorded in the archive, by date; see also the timeline."
+
+    def prefetches(self):
+        return [Prefetch("place", queryset=Place.objects.published())]
+
+    def get_queryset(self):
+        return chronological(super().get_queryset())
+
+
+class QuotationList(RecordList):
+    model = Quotation
+    title = "Quotations"
+    intro = "Words quoted in the archive's articles, with who said them."
+
+    def prefetches(self):
+        return speakers_prefetches()

@@ -1,0 +1,71 @@
+"""Tags: an index with counts of published records, and one page per tag across every kind."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from taggit.models import Tag
+
+from ..models import Article, Event, Organization, Person, Place, Quotation
+from ..tagging import published_tags
+from .meta import PageMeta, canonical_url
+from .pagination import page_size, paginate
+from .params import text_param
+
+TAG_INDEX_PAGE_SIZE = 100
+KINDS = [
+    (Article, "Articles", "archive:article_list"),
+    (Person, "People", "archive:person_list"),
+    (Organization, "Organisations", "archive:organization_list"),
+    (Place, "Places", "archive:place_list"),
+    (Event, "Events", "archive:event_list"),
+    (Quotation, "Quotations", "archive:quotation_list"),
+]
+
+
+def tag_list(request):
+    page = paginate(request, published_tags().order_by("name"), TAG_INDEX_PAGE_SIZE)
+    return render(
+        request,
+        "archive/tag_list.html",
+        {
+            "page_obj": page,
+            "page_meta": PageMeta(
+                title="Tags" if page.number == 1 else f"Tags, page {page.number}",
+                description="Every tag in the archive, with how many records carry it.",
+                canonical=canonical_url(request, page),
+            ),
+        },
+    )
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=text_param(slug))
+    shown = page_size()
+    sections = []
+    for model, label, list_url_name in KINDS:
+        tagged = model.objects.published().filter(tags__slug=tag.slug)
+        count = tagged.count()
+        if count:
+            sections.append(
+                {
+                    "label": label,
+                    "list_url_name": list_url_name,
+                    "count": count,
+                    "records": tagged[:shown],
+                    "more": count > shown,
+                }
+            )
+    if not sections:
+        raise Http404(f"No published record carries the tag “{tag.name}”.")
+    return render(
+        request,
+        "archive/tag_detail.html",
+        {
+            "tag": tag,
+            "sections": sections,
+            "page_meta": PageMeta(
+                title=f"Tagged “{tag.name}”",
+                description=f"Everything in the archive tagged “{tag.name}”.",
+                canonical=canonical_url(request),
+            ),
+        },
+    )

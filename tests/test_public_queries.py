@@ -1,0 +1,136 @@
+"""Every public page costs the same number of SQL queries with 2 and with 200 linked records."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from taggit.models import Tag, TaggedItem
+
+from archive.models import (
+    Affiliation,
+    Article,
+    Event,
+    Organization,
+    Person,
+    Place,
+    Quotation,
+    Status,
+)
+
+# The cost of each page: the same for 2 and for 200 linked records.
+EXPECTED_QUERIES = {
+    "/": 12,
+    "/articles/": 5,
+    "/people/": 3,
+    "/organisations/": 3,
+    "/places/": 3,
+    "/events/": 4,
+    "/quotations/": 5,
+    "/tags/": 2,
+    "/tags/common/": 13,
+    "/timeline/": 7,
+    "/articles/a-0/": 11,
+    "/people/p-0/": 10,
+    "/organisations/o-0/": 10,
+    "/places/pl-0/": 4,
+    "/events/e-0/": 6,
+    "/quotations/q-0/": 5,
+    "/articles/?tag=common": 6,
+    "/feeds/articles.atom": 2,
+    "/feeds/tags/common.rss": 3,
+    "/feeds/people/p-0.atom": 3,
+    "/sitemap.xml": 12,
+}
+
+
+def make(model, count, prefix, **fields):
+    field = model.slug_source
+    records = [
+        model(slug=f"{prefix}-{i}", status=Status.PUBLISHED, **{field: f"{prefix} {i}"}, **fields)
+        for i in range(count)
+    ]
+    if model is Person:
+        for record in records:
+            record.sort_name = record.name
+    return model.objects.bulk_create(records)
+
+
+def link(relation, sources, targets):
+    """Link every source to every target through the many-to-many ``relation``."""
+    through = relation.through
+    source_field = relation.field.m2m_field_name() + "_id"
+    target_field = relation.field.m2m_reverse_field_name() + "_id"
+    through.objects.bulk_create(
+        [
+            through(**{source_field: source.pk, target_field: target.pk})
+            for source in sources
+            for target in targets
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def tag(records, names):
+    tags = Tag.objects.bulk_create([Tag(name=name, slug=name) for name in names])
+    items = []
+    for record in records:
+        content_type = ContentType.objects.get_for_model(record)
+        items += [TaggedItem(tag=t, content_type=content_type, object_id=record.pk) for t in tags]
+    TaggedItem.objects.bulk_create(items)
+
+
+def build_archive(n):
+    """n records of every kind; the first of each ("hub") linked to all n of every other kind,
+    and every record linked to the hubs, so lists and detail pages both carry n links."""
+    people = make(Person, n, "p")
+    organizations = make(Organization, n, "o")
+    places = make(Place, n, "pl")
+    events = make(Event, n, "e", date="2016-09-12", place=places[0])
+    articles = make(Article, n, "a", body="p 0 met o 0 at pl 0.", section="News")
+    quotations = make(Quotation, n, "q", date="2016", article=articles[0])
+    for relation, hub_sources, targets in [
+        (Article.people, articles, people),
+        (Article.organizations, articles, organizations),
+        (Article.places, articles, places),
+        (Article.events, articles, events),
+        (Event.people, events, people),
+        (Event.organizations, events, organizations),
+        (Quotation.people, quotations, people),
+        (Quotation.organizations, quotations, organizations),
+    ]:
+        link(relation, hub_sources[:1], targets)
+        link(relation, hub_sources, targets[:1])
+    Affiliation.objects.bulk_create(
+        [Affiliation(person=people[0], organization=o, role="Member") for o in organizations]
+        + [Affiliation(person=p, organization=organizations[0], role="Chair") for p in people[1:]]
+    )
+    for records in [people, organizations, places, events, articles, quotations]:
+        tag(records[:1], [f"t{i}" for i in range(n)] if records is articles else [])
+    tag([*people, *organizations, *places, *events, *articles, *quotations], ["common"])
+
+
+@pytest.mark.parametrize("url", EXPECTED_QUERIES)
+@pytest.mark.parametrize("n", [2, 200])
+def test_query_count_does_not_grow_with_the_data(client, db, django_assert_num_queries, url, n):
+    build_archive(n)
+    assert client.get(url).status_code == 200  # warms the content-type cache
+    with django_assert_num_queries(EXPECTED_QUERIES[url]):
+        response = client.get(url)
+    assert response.status_code == 200
+    if url.startswith("/articles/a-0/"):
+        assert response.content.decode().count('href="/people/p-') >= n
+
+
+def test_the_hub_pages_really_show_all_their_links(client, db):
+    build_archive(30)
+    content = client.get("/articles/a-0/").content.decode()
+    for prefix in [
+        "/people/p-",
+        "/organisations/o-",
+        "/places/pl-",
+        "/events/e-",
+        "/quotations/q-",
+    ]:
+        assert len(set(content.split(f'href="{prefix}')[1:])) >= 30, prefix
+    content = client.get("/people/p-0/").content.decode()
+    assert content.count('href="/organisations/o-') >= 30
+    assert content.count('href="/articles/a-') >= 30
+    assert content.count('href="/quotations/q-') >= 30

@@ -1,0 +1,125 @@
+"""What each database's full-text index must be: FTS5 on SQLite, tsvector + GIN on PostgreSQL.
+
+Each test runs only on its own database and is skipped on the other.
+"""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from archive.models import Article, Person, Status
+from archive.search.models import SearchEntry
+
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite (FTS5) only")
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+
+
+def fetch(sql, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_sqlite_fts5_table_folds_accents():
+    (sql,) = fetch("SELECT sql FROM sqlite_master WHERE name = 'archive_search_fts'")[0]
+    assert "fts5" in sql
+    assert "remove_diacritics 2" in sql
+    assert "content='archive_searchentry'" in sql
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_sqlite_fts5_index_stays_consistent_through_edits_and_rebuilds(client):
+    call_command("load_seed")
+    person = Person.objects.get(slug="john-mccain")
+    person.aliases = "McCain\nThe Senator from Arizona"
+    person.save()
+    person.tags.add("senate")
+    Article.objects.filter(slug__isnull=False).first().delete()
+    call_command("rebuild_search_index")
+    # FTS5 verifies its index against the entry table; it raises if they ever drifted apart.
+    fetch("INSERT INTO archive_search_fts(archive_search_fts, rank) VALUES ('integrity-check', 1)")
+    indexed = fetch("SELECT count(*) FROM archive_search_fts")[0][0]
+    assert indexed == SearchEntry.objects.count() > 0
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_sqlite_query_syntax_never_reaches_fts5(client):
+    Person.objects.create(name="Near Notable", status=Status.PUBLISHED)
+    # As FTS5 syntax these would be an error or an operator; as words they are found.
+    for query in [
+        "NEAR",
+        "NOT",
+        "near notable",
+        "notable:near",
+        '"near" "notable"',
+        "NEAR(near notable)",
+    ]:
+        response = client.get("/search/", {"q": query})
+        assert response.status_code == 200
+        assert [hit.kind for hit in response.context["results"].hits] == ["person"], query
+
+
+@pytest.mark.postgres
+@postgres_only
+@pytest.mark.django_db
+def test_postgresql_vector_has_a_gin_index():
+    indexes = fetch("SELECT indexdef FROM pg_indexes WHERE tablename = 'archive_searchentry'")
+    assert any("USING gin (vector)" in indexdef for (indexdef,) in indexes)
+
+
+@pytest.mark.postgres
+@postgres_only
+@pytest.mark.django_db
+def test_postgresql_entries_carry_weighted_folded_vectors():
+    person = Person.objects.create(
+        name="Émilie Lantéri",
+        aliases="The Archivist",
+        description="Keeper of records.",
+        status=Status.PUBLISHED,
+    )
+    entry = SearchEntry.objects.get(kind="person", object_id=person.pk)
+    vector = fetch("SELECT vector::text FROM archive_searchentry WHERE id = %s", [entry.pk])[0][0]
+    assert "'emilie':1A" in vector
+    assert "'lanteri':2A" in vector
+    lexemes = dict(item.split(":") for item in vector.split(" "))
+    assert lexemes["'archivist'"].endswith("A")  # aliases weigh as much as the name
+    assert lexemes["'keeper'"].isdigit()  # weight D (the description, least) is not printed
+    # Columns are kept apart, so a phrase cannot run from one into the next.
+    assert int(lexemes["'keeper'"]) > int(lexemes["'archivist'"][:-1]) + 1
+
+
+@pytest.mark.postgres
+@postgres_only
+@pytest.mark.django_db
+def test_postgresql_folds_accents_without_the_unaccent_extension(client):
+    # The stored vector holds folded words, so no unaccent() is needed at query time.
+    Person.objects.create(name="Émilie Lantéri", status=Status.PUBLISHED)
+    response = client.get("/search/", {"q": "EMILIE lanteri"})
+    assert [hit.kind for hit in response.context["results"].hits] == ["person"]
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_sqlite_results_keep_the_bm25_order_of_the_full_prefix_query(client):
+    """Dropping prefix parts no other word extends must not change which hits come first."""
+    from archive.search.backends.sqlite import BM25, match_expression
+    from archive.search.text import parse_query
+
+    call_command("load_seed")
+    Person.objects.create(name="Campbell Camper", status=Status.PUBLISHED)  # "camp" extends
+    for query in ["camp", "camp liberty", "resettlement", "McCain", "Ashraf attack", "iran"]:
+        shown = [hit.url for hit in client.get("/search/", {"q": query}).context["results"].hits]
+        full = match_expression(parse_query(query))  # every word as itself OR its prefix
+        ids = fetch(
+            f"SELECT rowid FROM archive_search_fts WHERE archive_search_fts MATCH %s "  # noqa: S608
+            f"ORDER BY {BM25}, rowid LIMIT 20",
+            [full],
+        )
+        ids = [pk for (pk,) in ids]
+        entries = SearchEntry.objects.in_bulk(ids)
+        assert shown == [entries[pk].get_absolute_url() for pk in ids], query
+        assert shown, query
