@@ -74,3 +74,8 @@ def test_end_date_cannot_come_before_the_start():
     with pytest.raises(ValidationError) as error:
         event.full_clean()
     assert "end_date" in error.value.message_dict
+
+
+def test_an_unsaved_event_shows_its_date_as_given():
+    assert str(Event(title="Vote", date="2016-07-14")) == "Vote (14 July 2016)"
+    assert str(Event(title="Vote")) == "Vote"

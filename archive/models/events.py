@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from .base import Record
-from .dates import PartialDateField
+from .dates import PartialDate, PartialDateField
 from .entities import Organization, Person, Place
 
 
@@ -38,7 +38,9 @@ class Event(Record):
         permissions = [("publish_event", "Can publish events")]
 
     def __str__(self):
-        return f"{self.title} ({self.date.display})" if self.date else self.title
+        # The date may still be the plain string it was assigned as, before a save or reload.
+        date = PartialDate(self.date)
+        return f"{self.title} ({date.display})" if date else self.title
 
     def clean(self):
         super().clean()
