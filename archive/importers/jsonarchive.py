@@ -10,20 +10,22 @@ FORMAT_NAME = "archive"
 FORMAT_VERSION = 1
 
 
-def read_json_archive(path, problems):
-    """Yield (kind, data, location) for every record of a JSON archive file, in link order."""
-    display = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raw = path.read_bytes()
-        line = raw[: error.start].count(b"\n") + 1
-        problems.add(Location(display, line), f"not UTF-8 text (byte {error.start})")
+def read_json_archive(source, problems, **options):
+    """Yield (kind, data, location) for every record of a JSON archive file, in link order.
+
+    The whole document is loaded at once; JSON Lines (``jsonlines.py``) streams instead.
+    """
+    display = source.display
+    text = source.read_text(problems)
+    if text is None:
         return
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        problems.add(Location(display, error.lineno), f"malformed JSON: {error.msg}")
+        problems.add(
+            Location(display, error.lineno),
+            f"malformed JSON at column {error.colno}: {error.msg}",
+        )
         return
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         problems.add(
@@ -55,7 +57,7 @@ def read_json_archive(path, problems):
             label = f"{plural}[{number}]" + (f" (“{slug}”)" if slug else "")
             location = Location(display, record=label)
             if kind_name == "article" and isinstance(data, dict):
-                data = resolve_capture_file(data, path.parent, location, problems)
+                data = resolve_capture_file(data, source.folder, location, problems)
             yield kind_name, data, location
 
 

@@ -4,15 +4,23 @@ Each format reads its files into plain dictionaries of the JSON archive's shape 
 ``docs/archive-format.md``) and hands them to :class:`RecordWriter`. The writer finds the
 record by its natural key, validates it with the model's own ``full_clean`` (the same rules
 the admin applies), resolves links by slug, and writes only what changed.
+
+Natural keys: the slug for every kind; an article is first looked up by its ``source_guid``
+(a WordPress GUID) and then its ``source_url``. A record given without a slug gets the slug its
+name or title makes, and that slug is its key, so importing it again finds it; an article with
+a GUID or source URL instead gets a fresh unique slug, since those are its key.
 """
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from taggit.models import Tag, TaggedItem
 
 from ..models import Affiliation, Article, Event, Organization, Person, Place, Quotation
+from ..search.index import reindex
 
 
 @dataclass(frozen=True)
@@ -35,8 +43,19 @@ class Kind:
 
     @property
     def accepted_keys(self):
+        """Every key a record of this kind may have, in the order exports write them."""
         extra = {"tags"} | ({"affiliations"} if self.model is Person else set())
         return [*self.scalar_fields, *self.links, *self.foreign_keys, *sorted(extra)]
+
+    @property
+    def required_fields(self):
+        """Fields a new record must have (the model's non-blank fields without a default)."""
+        return [
+            name
+            for name in self.scalar_fields
+            if not self.model._meta.get_field(name).blank
+            and not self.model._meta.get_field(name).has_default()
+        ]
 
 
 KINDS = {
@@ -77,6 +96,31 @@ KINDS_BY_PLURAL = {kind.plural: kind for kind in KINDS.values()}
 KIND_ORDER = ["organization", "place", "person", "event", "article", "quotation"]
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """What a reader yields for an entry it counts but does not import (a WordPress attachment).
+
+    ``reason`` is shown to the person importing when the entry is one they may have expected
+    to be imported (a post without a title); routine skips leave it empty.
+    """
+
+    kind: str
+    location: object
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a reader yields to tell the person importing something that is not a problem."""
+
+    location: object
+    message: str
+
+
+def _text(value):
+    return value.strip() if isinstance(value, str) else ""
+
+
 class RecordWriter:
     """Validates and writes records, counting what was created, updated and left unchanged."""
 
@@ -85,7 +129,9 @@ class RecordWriter:
         self.import_run = import_run
         self.counts = defaultdict(Counter)
         self.seen = {}
+        self.failed = set()
         self.slug_cache = defaultdict(dict)
+        self.tag_cache = {}
 
     def skip(self, kind_name, number=1):
         self.counts[kind_name]["skipped"] += number
@@ -95,7 +141,9 @@ class RecordWriter:
         kind = KINDS.get(kind_name)
         if kind is None:
             self.problems.add(
-                location, f"unknown kind “{kind_name}”; expected one of {', '.join(KINDS)}", "kind"
+                location,
+                f"unknown kind of record “{kind_name}”; expected one of {', '.join(KINDS)}",
+                "kind",
             )
             return None
         if not isinstance(data, dict):
@@ -109,14 +157,23 @@ class RecordWriter:
                     f"unknown field; a {kind.name} has {', '.join(kind.accepted_keys)}",
                     key,
                 )
-        instance = self._find(kind, data) or kind.model()
+        instance = self._find(kind, data, location) or kind.model()
         is_new = instance.pk is None
         before = None if is_new else self._snapshot(kind, instance)
+        stored_capture = getattr(instance, "capture_text", None)
 
         for name in kind.scalar_fields:
             if name in data:
                 value = self._scalar(kind, name, data[name], location)
                 setattr(instance, name, value)
+        if (
+            kind.model is Article
+            and "capture_sha256" not in data
+            and instance.capture_text != stored_capture
+        ):
+            # A new capture: Article.clean records its SHA-256. A capture_sha256 given in the
+            # data (an export of the archive) is kept as it was recorded.
+            instance.capture_sha256 = ""
         for name, target in kind.foreign_keys.items():
             if name in data:
                 setattr(instance, name, self._resolve_one(target, data[name], location, name))
@@ -135,8 +192,10 @@ class RecordWriter:
             for name, messages in error.message_dict.items():
                 for message in messages:
                     self.problems.add(location, message, None if name == "__all__" else name)
-        self._check_duplicate(kind, instance, location)
+        self._check_duplicate(kind, instance, data, location)
         if len(self.problems.items) > problems_before:
+            if instance.slug:
+                self.failed.add((kind.model, instance.slug))
             return None
 
         changed = is_new or self._snapshot(kind, instance) != before
@@ -148,31 +207,88 @@ class RecordWriter:
 
         instance.import_run = self.import_run
         instance.save()
-        for name, pks in links.items():
-            getattr(instance, name).set(pks)
-        if tags is not None:
-            instance.tags.set(tags, clear=True)
+        if is_new:
+            self._add_relations(kind, instance, links, tags)
+        else:
+            for name, pks in links.items():
+                getattr(instance, name).set(pks)
+            if tags is not None:
+                instance.tags.set([self._tag(name) for name in tags])
         if affiliations is not None:
-            self._set_affiliations(instance, affiliations)
+            self._set_affiliations(instance, affiliations, is_new)
         self.slug_cache[kind.model][instance.slug] = instance.pk
         self.counts[kind.name]["created" if is_new else "updated"] += 1
         return instance
 
+    def _add_relations(self, kind, instance, links, tags):
+        """A new record's links and tags, one insert each (the fast path of a large import).
+
+        These inserts send no signals, so the search index is told directly (within the
+        import's ``batched`` block that costs nothing until the end of the run).
+        """
+        for name, pks in links.items():
+            field = kind.model._meta.get_field(name)
+            through = field.remote_field.through
+            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            through._default_manager.bulk_create(
+                [
+                    through(**{f"{source}_id": instance.pk, f"{target}_id": pk})
+                    for pk in dict.fromkeys(pks)
+                ]
+            )
+        if tags:
+            content_type = ContentType.objects.get_for_model(kind.model)
+            TaggedItem.objects.bulk_create(
+                [
+                    TaggedItem(content_type=content_type, object_id=instance.pk, tag=tag)
+                    for tag in dict.fromkeys(self._tag(name) for name in tags)
+                ]
+            )
+        reindex(kind.model, [instance.pk])
+
     # Finding and comparing
 
-    def _find(self, kind, data):
+    def _find(self, kind, data, location):
+        """The stored record this data describes, by natural key, or None for a new one."""
         manager = kind.model._default_manager
-        slug = data.get("slug")
-        if isinstance(slug, str) and slug:
-            return manager.filter(slug=slug).first()
+        slug = _text(data.get("slug"))
+        guid = url = ""
         if kind.model is Article:
-            for key in ("source_guid", "source_url"):
-                value = data.get(key)
-                if isinstance(value, str) and value:
-                    found = manager.filter(**{key: value}).first()
-                    if found:
-                        return found
-        return None
+            guid, url = _text(data.get("source_guid")), _text(data.get("source_url"))
+            if guid:
+                found = manager.filter(source_guid=guid).first()
+                if found:
+                    return found
+            if url:
+                found = manager.filter(source_url=url).first()
+                if found and not (guid and found.source_guid and found.source_guid != guid):
+                    return found
+            if not slug and (guid or url):
+                return None  # a new article: Article.clean gives it a unique slug
+        if not slug:
+            slug = self._derived_slug(kind, data)
+            if not slug:
+                return None
+        found = manager.filter(slug=slug).first()
+        if found is not None and guid and found.source_guid and found.source_guid != guid:
+            self.problems.add(
+                location,
+                f"the slug “{slug}” belongs to another article (source identifier "
+                f"“{found.source_guid}”); give this one a different slug",
+                "slug",
+            )
+            return None
+        if found is None and "slug" not in data:
+            return kind.model(slug=slug)
+        return found
+
+    def _derived_slug(self, kind, data):
+        """The slug a record given without one gets from its name or title."""
+        source = data.get(kind.model.slug_source)
+        if not isinstance(source, str) or not source.strip():
+            return ""
+        probe = kind.model(**{kind.model.slug_source: source})
+        return probe.slug_base()
 
     def _snapshot(self, kind, instance):
         names = [*kind.scalar_fields, *(f"{name}_id" for name in kind.foreign_keys)]
@@ -193,17 +309,29 @@ class RecordWriter:
                 return True
         return False
 
-    def _check_duplicate(self, kind, instance, location):
-        key = (kind.name, instance.slug)
-        if instance.slug and key in self.seen:
+    def _check_duplicate(self, kind, instance, data, location):
+        """Each record may appear once in a run, whether by its slug or by another key."""
+        slug_key = (kind.name, "slug", instance.slug)
+        pk_key = (kind.name, "pk", instance.pk)
+        if instance.slug and slug_key in self.seen:
             self.problems.add(
                 location,
                 f"the slug “{instance.slug}” is already used by the {kind.name} at "
-                f"{self.seen[key]}; each record may appear once",
+                f"{self.seen[slug_key]}; each record may appear once in an import",
                 "slug",
             )
-        elif instance.slug:
-            self.seen[key] = location
+        elif instance.pk is not None and pk_key in self.seen:
+            key = "source_guid" if _text(data.get("source_guid")) else "source_url"
+            self.problems.add(
+                location,
+                f"this is the same {kind.name} as the one at {self.seen[pk_key]} (same {key}); "
+                "each record may appear once in an import",
+                key,
+            )
+        if instance.slug:
+            self.seen.setdefault(slug_key, str(location))
+        if instance.pk is not None:
+            self.seen.setdefault(pk_key, str(location))
 
     # Values
 
@@ -218,6 +346,10 @@ class RecordWriter:
             return ""
         if isinstance(value, dict | list):
             self.problems.add(location, "expected a single value, not a list or object", name)
+            return model_field.get_default()
+        if isinstance(value, str) and "\x00" in value:
+            # PostgreSQL cannot store it; it is never part of real text.
+            self.problems.add(location, "contains a NUL character (\\u0000)", name)
             return model_field.get_default()
         return value
 
@@ -235,15 +367,15 @@ class RecordWriter:
         pks = []
         for slug in self._slugs(value, location, name):
             pk = self._pk_for(target, slug)
-            if pk is None:
+            if pk is not None:
+                pks.append(pk)
+            elif (target, slug) not in self.failed:  # otherwise already reported
                 self.problems.add(
                     location,
                     f"no {target._meta.verbose_name} with the slug “{slug}” in the archive "
                     "or earlier in this import",
                     name,
                 )
-            else:
-                pks.append(pk)
         return pks
 
     def _resolve_one(self, target, value, location, name):
@@ -254,9 +386,13 @@ class RecordWriter:
             return None
         pk = self._pk_for(target, value)
         if pk is None:
-            self.problems.add(
-                location, f"no {target._meta.verbose_name} with the slug “{value}”", name
-            )
+            if (target, value) not in self.failed:
+                self.problems.add(
+                    location,
+                    f"no {target._meta.verbose_name} with the slug “{value}” in the archive "
+                    "or earlier in this import",
+                    name,
+                )
             return None
         return target._default_manager.get(pk=pk)
 
@@ -274,11 +410,24 @@ class RecordWriter:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.problems.add(location, "expected a list of tag names", "tags")
             return []
-        names = [v.strip() for v in value if v.strip()]
-        too_long = [name for name in names if len(name) > 100]
+        names = list(dict.fromkeys(v.strip().replace("\x00", "") for v in value if v.strip()))
+        max_length = Tag._meta.get_field("name").max_length
+        too_long = [name for name in names if len(name) > max_length]
         if too_long:
-            self.problems.add(location, f"tag longer than 100 characters: {too_long[0]}", "tags")
+            self.problems.add(
+                location,
+                f"tag longer than {max_length} characters: “{too_long[0][:40]}…”",
+                "tags",
+            )
         return names
+
+    def _tag(self, name):
+        """The Tag for a name (tags are case-insensitive), created the first time it is used."""
+        key = name.lower()
+        if key not in self.tag_cache:
+            tag = Tag.objects.filter(name__iexact=name).order_by("pk").first()
+            self.tag_cache[key] = tag or Tag.objects.create(name=name)
+        return self.tag_cache[key]
 
     def _affiliations(self, value, location):
         if not isinstance(value, list):
@@ -293,23 +442,25 @@ class RecordWriter:
                 continue
             pk = self._pk_for(Organization, item["organization"])
             if pk is None:
-                self.problems.add(
-                    location,
-                    f"no organisation with the slug “{item['organization']}”",
-                    "affiliations",
-                )
+                if (Organization, item["organization"]) not in self.failed:
+                    self.problems.add(
+                        location,
+                        f"no organisation with the slug “{item['organization']}”",
+                        "affiliations",
+                    )
                 continue
             pairs.append((pk, str(item.get("role") or "")))
         return pairs
 
-    def _set_affiliations(self, person, pairs):
+    def _set_affiliations(self, person, pairs, is_new):
         wanted = set(pairs)
-        for affiliation in list(person.affiliations.all()):
-            key = (affiliation.organization_id, affiliation.role)
-            if key in wanted:
-                wanted.discard(key)
-            else:
-                affiliation.delete()
+        if not is_new:
+            for affiliation in list(person.affiliations.all()):
+                key = (affiliation.organization_id, affiliation.role)
+                if key in wanted:
+                    wanted.discard(key)
+                else:
+                    affiliation.delete()
         Affiliation.objects.bulk_create(
             [Affiliation(person=person, organization_id=pk, role=role) for pk, role in wanted]
         )

@@ -1,0 +1,166 @@
+"""CSV files of people, organisations, places or events, one record a row, read a row at a time.
+
+The kind of record is given by ``--kind``, or a file named after it (people.csv, events.csv),
+or else the header, when its columns fit one kind only (see docs/archive-format.md). Lists
+(aliases, roles, tags, linked slugs) are ``;``-separated; a person's affiliations are
+``organisation-slug: role`` items. An empty cell means empty, except for slug, status and kind,
+where it means "not given" (a new record gets the default, an existing one keeps what it has).
+"""
+
+import csv
+
+from .records import KINDS
+from .sources import EncodingProblem
+
+CSV_KINDS = ("organization", "place", "person", "event")
+LIST_SEPARATOR = ";"
+
+
+def read_csv(source, problems, kind=None, **options):
+    """Yield (kind, data, location) for each row of a CSV file, streaming."""
+    columns = []
+    lines = _Lines(source)
+    reader = csv.reader(lines)
+    try:
+        header = next(reader, None)
+        if header is None:
+            problems.add(source.location(1), "empty file: expected a header line of column names")
+            return
+        columns = [name.strip() for name in header]
+        kind_name = kind or _kind_from_header(columns, source, problems)
+        if kind_name is None or not _check_header(kind_name, columns, source, problems):
+            return
+        converters = [_converter(KINDS[kind_name], name) for name in columns]
+        end_of_previous = reader.line_num
+        for row in reader:
+            number = end_of_previous + 1
+            end_of_previous = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            location = source.location(number)
+            if len(row) != len(columns):
+                problems.add(
+                    location,
+                    f"the row has {len(row)} values but the header has {len(columns)} columns "
+                    "(a missing or extra comma, or an unclosed quote?)",
+                )
+                continue
+            data = {}
+            for name, convert, cell in zip(columns, converters, row, strict=True):
+                value = convert(cell)
+                if value is not _NOT_GIVEN:
+                    data[name] = value
+            label = data.get("slug") or data.get("name") or data.get("title")
+            if label:
+                location = source.location(number, f"{kind_name} “{label}”")
+            yield kind_name, data, location
+    except csv.Error as error:
+        problems.add(source.location(lines.number), f"unreadable CSV: {error}")
+    except EncodingProblem as error:
+        field = _column_of_bad_bytes(error.raw, columns)
+        problems.add(source.location(error.line), error.message(), field)
+
+
+class _Lines:
+    """The file's decoded lines for the csv module, remembering the current line number."""
+
+    def __init__(self, source):
+        self.lines = source.lines()
+        self.number = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        self.number, text = next(self.lines)
+        return text
+
+
+def _kind_from_header(columns, source, problems):
+    """The kind a file named after it holds (people.csv), or the one kind the columns fit."""
+    stem = source.path.stem.lower()
+    for name in CSV_KINDS:
+        if stem in (name, KINDS[name].plural):
+            return name
+    fitting = [name for name in CSV_KINDS if set(columns) <= set(KINDS[name].accepted_keys)]
+    if len(fitting) == 1:
+        return fitting[0]
+    if fitting:
+        message = (
+            f"cannot tell from the columns whether the rows are {', '.join(fitting)}: "
+            "use --kind (or name the file after the kind, e.g. people.csv)"
+        )
+    else:
+        message = (
+            "the columns fit no kind of record; use --kind with one of "
+            f"{', '.join(CSV_KINDS)} to see which columns are wrong"
+        )
+    problems.add(source.location(1), message, "kind")
+    return None
+
+
+def _check_header(kind_name, columns, source, problems):
+    kind = KINDS.get(kind_name)
+    location = source.location(1)
+    if kind is None or kind_name not in CSV_KINDS:
+        problems.add(
+            location,
+            f"unknown kind “{kind_name}”; CSV files hold one of {', '.join(CSV_KINDS)}",
+            "kind",
+        )
+        return False
+    ok = True
+    for name in columns:
+        if name not in kind.accepted_keys:
+            problems.add(
+                location,
+                f"unknown column; a {kind.name} has {', '.join(kind.accepted_keys)}",
+                name or "(empty column name)",
+            )
+            ok = False
+    for name in {name for name in columns if columns.count(name) > 1}:
+        problems.add(location, "the column appears more than once", name)
+        ok = False
+    for name in kind.required_fields:
+        if name not in columns:
+            problems.add(location, f"missing column: every {kind.name} needs a {name}", name)
+            ok = False
+    return ok
+
+
+_NOT_GIVEN = object()
+
+
+def _split(cell):
+    return [item.strip() for item in cell.split(LIST_SEPARATOR) if item.strip()]
+
+
+def _affiliations(cell):
+    items = []
+    for item in _split(cell):
+        organization, _, role = item.partition(":")
+        items.append({"organization": organization.strip(), "role": role.strip()})
+    return items
+
+
+def _converter(kind, name):
+    """How one column's cells become a value of the JSON archive's record shape."""
+    if name in (*kind.list_fields, "tags", *kind.links):
+        return _split
+    if name == "affiliations":
+        return _affiliations
+    if name in kind.foreign_keys:
+        return lambda cell: cell.strip() or None
+    model_field = kind.model._meta.get_field(name) if name in kind.scalar_fields else None
+    if name == "slug" or (model_field is not None and model_field.choices):
+        return lambda cell: cell.strip() or _NOT_GIVEN
+    return str.strip
+
+
+def _column_of_bad_bytes(raw, columns):
+    """The column holding the undecodable bytes of a one-line row, when it can be told."""
+    row = next(csv.reader([raw.decode("utf-8", errors="replace")]), [])
+    for index, cell in enumerate(row):
+        if "\ufffd" in cell and index < len(columns):
+            return columns[index]
+    return None

@@ -1,0 +1,63 @@
+"""JSON Lines: the JSON archive's records one per line, read a line at a time.
+
+Every line is an object with a ``record`` key naming the kind of record ("person", "article",
+...) and the record's fields, as in the JSON archive. (Not ``kind``: organisations and places
+have a field of that name.) An optional first line ``{"format": "archive", "version": 1}`` names the
+format. A record may link only to records already in the archive or on earlier lines.
+"""
+
+import json
+
+from .jsonarchive import FORMAT_NAME, FORMAT_VERSION
+from .records import KINDS
+from .sources import EncodingProblem
+
+RECORD_KEY = "record"
+
+
+def read_json_lines(source, problems, **options):
+    """Yield (kind, data, location) for each line of a JSON Lines file, streaming."""
+    try:
+        for number, text in source.lines():
+            if not text.strip():
+                continue
+            location = source.location(number)
+            try:
+                data = json.loads(text.rstrip("\r\n"))
+            except json.JSONDecodeError as error:
+                problems.add(location, f"malformed JSON at column {error.colno}: {error.msg}")
+                continue
+            if not isinstance(data, dict):
+                problems.add(location, "expected an object with a “record” kind and its fields")
+                continue
+            if "format" in data and RECORD_KEY not in data:
+                _check_header(data, location, problems)
+                continue
+            kind = data.pop(RECORD_KEY, None)
+            if kind not in KINDS:
+                expected = f"expected one of {', '.join(KINDS)}"
+                message = (
+                    f"unknown kind of record “{kind}”; {expected}"
+                    if isinstance(kind, str)
+                    else f"missing: every line names its kind of record; {expected}"
+                )
+                problems.add(location, message, RECORD_KEY)
+                continue
+            slug = data.get("slug")
+            if isinstance(slug, str) and slug:
+                location = source.location(number, f"{kind} “{slug}”")
+            yield kind, data, location
+    except EncodingProblem as error:
+        problems.add(source.location(error.line), error.message())
+
+
+def _check_header(data, location, problems):
+    if data.get("format") != FORMAT_NAME:
+        problems.add(location, f'expected "format": "{FORMAT_NAME}"', "format")
+    elif data.get("version") != FORMAT_VERSION:
+        problems.add(
+            location,
+            f"unsupported version {data.get('version')!r}; this archive reads version "
+            f"{FORMAT_VERSION}",
+            "version",
+        )

@@ -1,0 +1,165 @@
+"""How fast is import_archive, and how much memory does it take? Prints records/s and peak memory.
+
+For each size it writes a JSON Lines file of synthetic articles with their people and tags
+(one person per 20 articles, three people and three of 50 tags per article), then imports it
+into a fresh, migrated database through ``import_paths`` (the code path every format and the
+command share: full_clean on every record, one transaction), then imports it a second time
+(every record "unchanged"). Each size runs in its own process so the peak resident memory
+(``ru_maxrss``) belongs to that size alone.
+
+    .venv/bin/python benchmarks/import_benchmark.py                    # 10,000 and 100,000
+    .venv/bin/python benchmarks/import_benchmark.py --sizes 2000       # a quick look
+    .venv/bin/python benchmarks/import_benchmark.py --once             # skip the second import
+
+SQLite files are written under the system temporary folder and removed afterwards.
+"""
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PEOPLE_PER_ARTICLES = 20
+TAGS = 50
+WORDS = [
+    "camp",
+    "liberty",
+    "refugees",
+    "resettlement",
+    "albania",
+    "iraq",
+    "statement",
+    "committee",
+    "senate",
+    "report",
+    "residents",
+    "flights",
+    "security",
+    "protection",
+    "envoy",
+    "letter",
+    "dissidents",
+    "officials",
+]
+
+
+def write_archive(path, articles, seed=1):
+    """A JSON Lines archive: the people first, then the articles that link to them."""
+    rng = random.Random(seed)
+    people = max(1, articles // PEOPLE_PER_ARTICLES)
+    with path.open("w", encoding="utf-8") as out:
+        out.write(json.dumps({"format": "archive", "version": 1}) + "\n")
+        for number in range(people):
+            person = {
+                "record": "person",
+                "slug": f"person-{number}",
+                "name": f"Person {number}",
+                "roles": ["Synthetic"],
+                "status": "published",
+            }
+            out.write(json.dumps(person) + "\n")
+        for number in range(articles):
+            words = rng.choices(WORDS, k=120)
+            body = "\n\n".join(" ".join(words[i : i + 40]) for i in range(0, 120, 40))
+            year, month, day = rng.randint(2000, 2020), rng.randint(1, 12), rng.randint(1, 28)
+            article = {
+                "record": "article",
+                "slug": f"article-{number}",
+                "title": f"Synthetic article {number}: {' '.join(words[:6])}",
+                "status": "published" if number % 10 else "draft",
+                "publication_date": f"{year}-{month:02d}-{day:02d}",
+                "section": rng.choice(["Reports", "Statements", "Letters"]),
+                "body": body,
+                "people": [f"person-{rng.randrange(people)}" for _ in range(3)],
+                "tags": [f"tag {rng.randrange(TAGS)}" for _ in range(3)],
+            }
+            out.write(json.dumps(article) + "\n")
+    return people + articles
+
+
+def peak_rss_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def measure(size, passes):
+    """Runs in a child process with its own database: prints one JSON line of figures."""
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from archive.importers import import_paths
+
+    call_command("migrate", verbosity=0)
+    folder = Path(os.environ["BENCHMARK_FOLDER"])
+    path = folder / f"articles-{size}.jsonl"
+    records = write_archive(path, size)
+    baseline = peak_rss_mib()
+    figures = {"articles": size, "records": records, "file_mib": path.stat().st_size / 2**20}
+    for label in ("first", "again")[:passes]:
+        started = time.perf_counter()
+        counts, _ = import_paths([path], command="import_benchmark")
+        seconds = time.perf_counter() - started
+        figures[label] = {
+            "seconds": seconds,
+            "records_per_second": records / seconds,
+            "peak_rss_mib": peak_rss_mib(),
+            "counts": counts,
+        }
+    figures["baseline_rss_mib"] = baseline
+    print(json.dumps(figures))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--once", action="store_true", help="Import each file once only.")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    passes = 1 if options.once else 2
+    if options.child:
+        measure(options.child, passes)
+        return
+    print(f"{'articles':>9} {'records':>8} {'run':>6} {'seconds':>8} {'records/s':>10} "
+          f"{'peak RSS':>10} {'baseline':>9}")  # fmt: skip
+    for size in options.sizes:
+        with tempfile.TemporaryDirectory(prefix="archive-import-benchmark-") as folder:
+            environment = {
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "archive.settings",
+                "DJANGO_DEBUG": "0",  # production mode: no query log growing with the run
+                "DJANGO_SECRET_KEY": "import-benchmark-only-" + "x" * 40,
+                "DATABASE_URL": f"sqlite:///{folder}/benchmark.sqlite3",
+                "BENCHMARK_FOLDER": folder,
+                "PYTHONPATH": str(ROOT),
+            }
+            result = subprocess.run(  # noqa: S603 (our own script, fixed arguments)
+                [sys.executable, __file__, "--child", str(size), *(["--once"] * options.once)],
+                env=environment,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+        figures = json.loads(result.stdout.strip().splitlines()[-1])
+        for label in ("first", "again")[:passes]:
+            run = figures[label]
+            print(
+                f"{figures['articles']:>9,} {figures['records']:>8,} {label:>6} "
+                f"{run['seconds']:>8.1f} {run['records_per_second']:>10,.0f} "
+                f"{run['peak_rss_mib']:>7,.0f} MiB {figures['baseline_rss_mib']:>5,.0f} MiB"
+            )
+    print(
+        "first: into an empty database (everything created); again: the same file a second "
+        "time (everything unchanged).\nPeak RSS is the process's peak resident memory; "
+        "baseline is the peak before the import (Django, migrations, writing the file)."
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""WordPress exports (WXR 1.1 and 1.2): posts and pages become articles, safely."""
+
+from pathlib import Path
+
+import pytest
+
+from archive.models import Article
+from tests.fixtures.importing import FIXTURES, database_state, run_import
+
+pytestmark = pytest.mark.django_db
+
+WXR = FIXTURES / "wordpress.xml"
+THEME_UNIT_TEST = Path("/work/shared/fixtures/wordpress/themeunittestdata.wordpress.xml")
+
+
+def article(guid_post_id):
+    return Article.objects.get(source_guid=f"https://campwatch.example.org/?{guid_post_id}")
+
+
+def test_posts_and_pages_become_articles_and_the_rest_is_counted(db):
+    output = run_import(WXR)
+    assert "article     5 created, 0 updated, 0 unchanged, 1 skipped" in output
+    assert "attachment  0 created, 0 updated, 0 unchanged, 1 skipped" in output
+    assert "comment     0 created, 0 updated, 0 unchanged, 2 skipped" in output
+    assert "menu item   0 created, 0 updated, 0 unchanged, 1 skipped" in output
+    assert "item 6: no title (an article needs one): not imported" in output
+    assert Article.objects.count() == 5
+
+
+def test_post_fields(db):
+    run_import(WXR)
+    post = article("p=101")
+    assert post.title == "Residents leave Camp Liberty"
+    assert post.slug == "residents-leave-camp-liberty"
+    assert post.status == "published"
+    assert str(post.publication_date) == "2016-09-09"
+    assert post.byline == "Hana Samadi"
+    assert post.section == "Reports"
+    assert [tag.name for tag in post.tags.order_by("name")] == [
+        "Albania",
+        "refugees",
+        "resettlement",
+    ]
+    assert (
+        post.source_url == "https://campwatch.example.org/2016/09/09/residents-leave-camp-liberty/"
+    )
+    assert post.summary == "The last residents left on Friday & flew to Albania."
+
+
+def test_statuses(db):
+    run_import(WXR)
+    assert article("p=102").status == "draft"  # draft
+    assert str(article("p=102").publication_date) == ""  # WordPress's 0000-00-00
+    assert article("p=103").status == "draft"  # private
+    assert article("p=104").status == "draft"  # password-protected
+    assert article("p=104").title == "Members’ briefing"
+    assert article("page_id=2").status == "published"  # a page
+
+
+def test_body_is_sanitised_html_in_blank_line_blocks(db):
+    run_import(WXR)
+    post = article("p=101")
+    assert post.paragraphs == [
+        "<p>The last residents left the camp on <strong>Friday</strong>.<br>\n"
+        "They were flown to Albania.</p>",
+        '<p>Officials <a rel="nofollow noopener noreferrer">declined</a> to comment; see '
+        '<a href="https://example.org/report" rel="nofollow noopener noreferrer">the report</a>.'
+        "</p>",
+        "<ul>\n<li>Flights: 3</li>\n<li>Residents: 280 &amp; more</li>\n</ul>",
+    ]
+    for dangerous in ("script", "onclick", "javascript:", "style=", "<img", "iframe", "onmouse"):
+        assert dangerous not in post.body
+    assert article("page_id=2").paragraphs == ["<h2>Who we are</h2>", "<p>We follow the camps.</p>"]
+
+
+def test_capture_is_the_content_exactly_as_exported(db):
+    run_import(WXR)
+    post = article("p=101")
+    assert post.capture_text.startswith("The last residents left the camp on <strong onclick=")
+    assert '<script>alert("injected")</script>' in post.capture_text
+    assert post.capture_verified
+
+
+def test_importing_the_export_twice_changes_nothing(db):
+    run_import(WXR)
+    before = database_state()
+    output = run_import(WXR)
+    assert "article     0 created, 0 updated, 5 unchanged, 1 skipped" in output
+    assert database_state()[1] == before[1]
+
+
+def test_a_post_edited_in_wordpress_is_updated_by_its_guid(db, tmp_path):
+    run_import(WXR)
+    slug = article("p=101").slug
+    changed = WXR.read_text(encoding="utf-8").replace(
+        "<![CDATA[Residents leave Camp Liberty]]>", "<![CDATA[The last residents leave]]>"
+    )
+    path = tmp_path / "wordpress.xml"
+    path.write_text(changed, encoding="utf-8")
+    output = run_import(path)
+    assert "article     0 created, 1 updated, 4 unchanged, 1 skipped" in output
+    post = article("p=101")
+    assert (post.title, post.slug) == ("The last residents leave", slug)
+
+
+def test_wxr_1_1(db):
+    run_import(FIXTURES / "wordpress-1.1.xml")
+    post = Article.objects.get()
+    assert (post.title, post.byline, post.section, str(post.publication_date)) == (
+        "An older report",
+        "Site Admin",
+        "Camp Ashraf",
+        "2011-04-08",
+    )
+    assert post.paragraphs == ["<p>Camp Ashraf was attacked.</p>", "<p>Many were hurt.</p>"]
+
+
+@pytest.mark.skipif(not THEME_UNIT_TEST.exists(), reason="WordPress theme unit test data absent")
+def test_wordpress_theme_unit_test_data(db):
+    output = run_import(THEME_UNIT_TEST)
+    assert "article     71 created, 0 updated, 0 unchanged, 1 skipped" in output
+    assert "its GUID is also the GUID of item 125" in output
+    assert Article.objects.filter(status="draft").count() == 3  # draft, scheduled, password
+    for body in Article.objects.values_list("body", flat=True):
+        assert "<script" not in body and "<img" not in body and "<iframe" not in body
+    output = run_import(THEME_UNIT_TEST)
+    assert "article     0 created, 0 updated, 71 unchanged, 1 skipped" in output
