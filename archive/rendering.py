@@ -15,6 +15,8 @@ import re
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from .sanitise import html_to_text, sanitise_html
+
 # "•" then any whitespace, including the no-break space the seed capture uses.
 BULLET = re.compile(r"^•\s*")
 # Shorter names would link fragments of ordinary text.
@@ -76,7 +78,14 @@ def body_blocks(article):
 
 
 def render_body(article, records=()):
-    """The article body as HTML: paragraphs, lists of "• " items, and links to ``records``."""
+    """The article body as HTML: paragraphs, lists of "• " items, and links to ``records``.
+
+    A body stored as HTML (imported from WordPress) is sanitised again with the same
+    allow-list and shown as it is, without added links.
+    """
+    if article.body_format == article.BodyFormat.HTML:
+        blocks = [block for block in article.paragraphs if html_to_text(block) != article.title]
+        return mark_safe("\n".join(sanitise_html(block) for block in blocks))  # noqa: S308
     link = NameLinker(records)
     html, items = [], []
 

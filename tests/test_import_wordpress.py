@@ -125,3 +125,34 @@ def test_wordpress_theme_unit_test_data(db):
         assert "<script" not in body and "<img" not in body and "<iframe" not in body
     output = run_import(THEME_UNIT_TEST)
     assert "article     0 created, 0 updated, 71 unchanged, 1 skipped" in output
+
+
+def test_imported_html_is_shown_as_sanitised_markup(client):
+    run_import(WXR)
+    post = article("p=101")
+    assert post.body_format == "html"
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "<strong>Friday</strong>" in html
+    assert '<a href="https://example.org/report" rel="nofollow noopener noreferrer">' in html
+    assert "&lt;strong&gt;" not in html
+    for dangerous in ("alert(", "steal()", "onmouseover", "javascript:", "tracker.example"):
+        assert dangerous not in html
+    assert post.body_text.startswith("The last residents left the camp on Friday.")
+
+
+def test_html_slipped_into_a_stored_html_body_is_sanitised_again_on_the_page(client):
+    run_import(WXR)
+    post = article("p=101")
+    Article.objects.filter(pk=post.pk).update(body='<p onclick="x()">Hi<script>bad()</script></p>')
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "<p>Hi</p>" in html
+    assert "bad()" not in html
+    assert "onclick" not in html
+
+
+def test_markup_in_a_plain_text_body_is_escaped(client):
+    run_import(WXR)
+    post = article("p=101")
+    Article.objects.filter(pk=post.pk).update(body="<b>bold</b> claim", body_format="text")
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "&lt;b&gt;bold&lt;/b&gt; claim" in html

@@ -135,7 +135,7 @@ class ArticleAdmin(RecordAdmin):
     inlines = [QuotationInline]
     readonly_fields = [*RecordAdmin.readonly_fields, "capture_sha256", "capture_check"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "body", "section"]}),
+        (None, {"fields": ["title", "slug", "summary", "body", "body_format", "section"]}),
         (
             "Source",
             {"fields": ["byline", "source_name", "source_url", "source_guid", "publication_date"]},

@@ -1,7 +1,7 @@
 """Rich text from other systems (WordPress): sanitised to an allow-list before it is stored.
 
-``sanitise_html`` is the one allow-list; a page rendering stored HTML should pass it through
-``sanitise_html`` again rather than trust it. ``html_blocks`` turns WordPress post content
+The allow-list itself is ``archive.sanitise``; pages pass stored HTML through it again rather
+than trust the database. ``html_blocks`` turns WordPress post content
 (paragraphs separated by blank lines, as WordPress stores them, mixed with block elements)
 into sanitised blocks, one complete element per blank-line block (``<p>…</p>``, ``<ul>…</ul>``),
 which is the body's "one paragraph or list item per blank-line block" shape.
@@ -11,27 +11,8 @@ import html
 import re
 from html.parser import HTMLParser
 
-import nh3
+from ..sanitise import sanitise_html
 
-ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dfn", "div",
-    "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "ins",
-    "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "strong", "sub", "sup",
-    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var",
-}  # fmt: skip
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "abbr": {"title"},
-    "blockquote": {"cite"},
-    "del": {"datetime"},
-    "ins": {"datetime"},
-    "ol": {"start", "reversed"},
-    "q": {"cite"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan", "scope"},
-}
-URL_SCHEMES = {"http", "https", "mailto"}
-LINK_REL = "nofollow noopener noreferrer"
 # Elements that form a block of their own; everything else is inline, inside a paragraph.
 BLOCK_TAGS = {
     "blockquote", "div", "dl", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "ol", "p", "pre",
@@ -42,24 +23,6 @@ VOID_TAGS = {"br", "hr"}
 TOP_HEADING = re.compile(r"<(/?)h1\b", re.IGNORECASE)
 BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 BLANK_LINES_INSIDE = re.compile(r"\n(?:[ \t]*\n)+")
-
-
-def sanitise_html(text):
-    """HTML reduced to the allow-list: no scripts, styles, event handlers, images or frames."""
-    return nh3.clean(
-        text or "",
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel=LINK_REL,
-        strip_comments=True,
-    )
-
-
-def html_to_text(text):
-    """Plain text from HTML (titles, excerpts): tags dropped, entities decoded, spaces folded."""
-    plain = html.unescape(nh3.clean(text or "", tags=set(), strip_comments=True))
-    return " ".join(plain.split())
 
 
 def html_blocks(text):

@@ -17,7 +17,8 @@ from collections import deque
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
-from .html import html_blocks, html_to_text
+from ..sanitise import html_to_text
+from .html import html_blocks
 from .records import Notice, Skipped
 
 ARTICLE_TYPES = {"post", "page"}
@@ -202,6 +203,7 @@ def _item_records(item, target, source):
         "source_guid": _unique_guid(fields.get("guid", "").strip(), location, target),
         "summary": html_to_text(fields.get("excerpt:encoded", "")),
         "body": html_blocks(content),
+        "body_format": "html",
         "capture_text": content,
     }
     if data["source_guid"] != fields.get("guid", "").strip():

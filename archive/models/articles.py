@@ -4,6 +4,7 @@ import hashlib
 
 from django.db import models
 
+from ..sanitise import html_to_text
 from .base import Record
 from .dates import PartialDateField
 from .entities import Organization, Person, Place
@@ -15,10 +16,21 @@ def sha256_of(text):
 
 
 class Article(Record):
+    class BodyFormat(models.TextChoices):
+        TEXT = "text", "Plain text"
+        HTML = "html", "Sanitised HTML"
+
     title = models.CharField(max_length=500)
     summary = models.TextField(blank=True)
     body = models.TextField(
         blank=True, help_text="The source text: one paragraph or list item per blank-line block."
+    )
+    body_format = models.CharField(
+        max_length=10,
+        choices=BodyFormat.choices,
+        default=BodyFormat.TEXT,
+        help_text="Plain text is shown as written. HTML (from WordPress imports) is shown "
+        "through the same allow-list it was sanitised with.",
     )
     section = models.CharField(
         max_length=200, blank=True, help_text="The source's category, e.g. “Iranian Opposition”."
@@ -101,6 +113,13 @@ class Article(Record):
         my_tags = article_items.filter(object_id=self.pk).values("tag_id")
         shared |= models.Q(pk__in=article_items.filter(tag_id__in=my_tags).values("object_id"))
         return type(self).objects.published().exclude(pk=self.pk).filter(shared)[:limit]
+
+    @property
+    def body_text(self):
+        """The body as plain text, whatever its format (for search and descriptions)."""
+        if self.body_format == self.BodyFormat.HTML:
+            return "\n\n".join(html_to_text(block) for block in self.paragraphs)
+        return self.body
 
     @property
     def capture_verified(self):
