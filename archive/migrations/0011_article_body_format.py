@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('archive', '0010_search'),
+        ("archive", "0010_search"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='body_format',
-            field=models.CharField(choices=[('text', 'Plain text'), ('html', 'Sanitised HTML')], default='text', help_text='Plain text is shown as written. HTML (from WordPress imports) is shown through the same allow-list it was sanitised with.', max_length=10),
+            model_name="article",
+            name="body_format",
+            field=models.CharField(
+                choices=[("text", "Plain text"), ("html", "Sanitised HTML")],
+                default="text",
+                help_text="Plain text is shown as written. HTML (from WordPress imports) is shown through the same allow-list it was sanitised with.",
+                max_length=10,
+            ),
         ),
     ]
