@@ -18,7 +18,8 @@ from .meta import PageMeta, canonical_url
 from .timeline import chronological
 
 
-def speakers_prefetches():
+def people_and_organizations():
+    """The published people and organisations a quotation, an article or an event names."""
     return [
         Prefetch("people", queryset=Person.objects.published(), to_attr="public_people"),
         Prefetch(
@@ -32,7 +33,9 @@ def speakers_prefetches():
 def quotations_with_sources():
     """Published quotations, each with its published speakers and source article."""
     return Quotation.objects.published().prefetch_related(
-        "tags", *speakers_prefetches(), Prefetch("article", queryset=Article.objects.published())
+        "tags",
+        *people_and_organizations(),
+        Prefetch("article", queryset=Article.objects.published()),
     )
 
 
@@ -45,8 +48,13 @@ class RecordDetail(DetailView):
         return []
 
     def related(self, record):
-        """The published records the page shows, by name (also used for the JSON-LD)."""
-        return {}
+        """The published records the page shows, by name (also used for the JSON-LD): each
+        prefetch into ``public_<name>`` is shown as ``<name>``."""
+        return {
+            prefetch.to_attr.removeprefix("public_"): getattr(record, prefetch.to_attr)
+            for prefetch in self.prefetches()
+            if prefetch.to_attr
+        }
 
     def og_type(self, record):
         return "website"
@@ -110,12 +118,7 @@ class ArticleDetail(RecordDetail):
 
     def prefetches(self):
         return [
-            Prefetch("people", queryset=Person.objects.published(), to_attr="public_people"),
-            Prefetch(
-                "organizations",
-                queryset=Organization.objects.published(),
-                to_attr="public_organizations",
-            ),
+            *people_and_organizations(),
             Prefetch("places", queryset=Place.objects.published(), to_attr="public_places"),
             Prefetch(
                 "events",
@@ -125,7 +128,7 @@ class ArticleDetail(RecordDetail):
             Prefetch(
                 "quotations",
                 queryset=Quotation.objects.published().prefetch_related(
-                    "tags", *speakers_prefetches()
+                    "tags", *people_and_organizations()
                 ),
                 to_attr="public_quotations",
             ),
@@ -134,11 +137,7 @@ class ArticleDetail(RecordDetail):
     def related(self, article):
         named = [*article.public_people, *article.public_organizations, *article.public_places]
         return {
-            "people": article.public_people,
-            "organizations": article.public_organizations,
-            "places": article.public_places,
-            "events": article.public_events,
-            "quotations": article.public_quotations,
+            **super().related(article),
             "articles": list(article.related_articles()),
             "body": render_body(article, named),
         }
@@ -165,35 +164,32 @@ class ArticleDetail(RecordDetail):
         return [(name, content) for name, content in tags if content]
 
 
+def actor_prefetches(partner):
+    """A person's or an organisation's page: published affiliations (``partner`` is the other
+    side, "organization" or "person"), articles, events and quotations."""
+    partner_model = Affiliation._meta.get_field(partner).related_model
+    return [
+        Prefetch(
+            "affiliations",
+            queryset=Affiliation.objects.filter(
+                **{f"{partner}__in": partner_model.objects.published()}
+            ).select_related(partner),
+            to_attr="public_affiliations",
+        ),
+        Prefetch("articles", queryset=Article.objects.published(), to_attr="public_articles"),
+        Prefetch(
+            "events", queryset=chronological(Event.objects.published()), to_attr="public_events"
+        ),
+        Prefetch("quotations", queryset=quotations_with_sources(), to_attr="public_quotations"),
+    ]
+
+
 class PersonDetail(RecordDetail):
     model = Person
     kind = "person"
 
     def prefetches(self):
-        return [
-            Prefetch(
-                "affiliations",
-                queryset=Affiliation.objects.filter(
-                    organization__in=Organization.objects.published()
-                ).select_related("organization"),
-                to_attr="public_affiliations",
-            ),
-            Prefetch("articles", queryset=Article.objects.published(), to_attr="public_articles"),
-            Prefetch(
-                "events",
-                queryset=chronological(Event.objects.published()),
-                to_attr="public_events",
-            ),
-            Prefetch("quotations", queryset=quotations_with_sources(), to_attr="public_quotations"),
-        ]
-
-    def related(self, person):
-        return {
-            "affiliations": person.public_affiliations,
-            "articles": person.public_articles,
-            "events": person.public_events,
-            "quotations": person.public_quotations,
-        }
+        return actor_prefetches("organization")
 
     def og_type(self, person):
         return "profile"
@@ -204,30 +200,7 @@ class OrganizationDetail(RecordDetail):
     kind = "organisation"
 
     def prefetches(self):
-        return [
-            Prefetch(
-                "affiliations",
-                queryset=Affiliation.objects.filter(
-                    person__in=Person.objects.published()
-                ).select_related("person"),
-                to_attr="public_affiliations",
-            ),
-            Prefetch("articles", queryset=Article.objects.published(), to_attr="public_articles"),
-            Prefetch(
-                "events",
-                queryset=chronological(Event.objects.published()),
-                to_attr="public_events",
-            ),
-            Prefetch("quotations", queryset=quotations_with_sources(), to_attr="public_quotations"),
-        ]
-
-    def related(self, organization):
-        return {
-            "affiliations": organization.public_affiliations,
-            "articles": organization.public_articles,
-            "events": organization.public_events,
-            "quotations": organization.public_quotations,
-        }
+        return actor_prefetches("person")
 
 
 class PlaceDetail(RecordDetail):
@@ -244,9 +217,6 @@ class PlaceDetail(RecordDetail):
             ),
         ]
 
-    def related(self, place):
-        return {"articles": place.public_articles, "events": place.public_events}
-
 
 class EventDetail(RecordDetail):
     model = Event
@@ -256,22 +226,12 @@ class EventDetail(RecordDetail):
         return [
             # A draft place is left out: the prefetch sets ``event.place`` to None.
             Prefetch("place", queryset=Place.objects.published()),
-            Prefetch("people", queryset=Person.objects.published(), to_attr="public_people"),
-            Prefetch(
-                "organizations",
-                queryset=Organization.objects.published(),
-                to_attr="public_organizations",
-            ),
+            *people_and_organizations(),
             Prefetch("articles", queryset=Article.objects.published(), to_attr="public_articles"),
         ]
 
     def related(self, event):
-        return {
-            "place": event.place,
-            "people": event.public_people,
-            "organizations": event.public_organizations,
-            "articles": event.public_articles,
-        }
+        return {"place": event.place, **super().related(event)}
 
 
 class QuotationDetail(RecordDetail):
@@ -279,11 +239,10 @@ class QuotationDetail(RecordDetail):
     kind = "quotation"
 
     def prefetches(self):
-        return [*speakers_prefetches(), Prefetch("article", queryset=Article.objects.published())]
+        return [
+            *people_and_organizations(),
+            Prefetch("article", queryset=Article.objects.published()),
+        ]
 
     def related(self, quotation):
-        return {
-            "people": quotation.public_people,
-            "organizations": quotation.public_organizations,
-            "article": quotation.article,
-        }
+        return {**super().related(quotation), "article": quotation.article}

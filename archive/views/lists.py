@@ -8,7 +8,7 @@ from django.views.generic import ListView
 from taggit.models import Tag
 
 from ..models import Article, Event, Organization, Person, Place, Quotation
-from .details import speakers_prefetches
+from .details import people_and_organizations
 from .meta import PageMeta, canonical_url
 from .pagination import page_size, paginate
 from .params import text_param
@@ -149,4 +149,4 @@ class QuotationList(RecordList):
     intro = "Words quoted in the archive's articles, with who said them."
 
     def prefetches(self):
-        return speakers_prefetches()
+        return people_and_organizations()
