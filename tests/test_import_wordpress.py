@@ -156,3 +156,11 @@ def test_markup_in_a_plain_text_body_is_escaped(client):
     Article.objects.filter(pk=post.pk).update(body="<b>bold</b> claim", body_format="text")
     html = client.get(post.get_absolute_url()).content.decode()
     assert "&lt;b&gt;bold&lt;/b&gt; claim" in html
+
+
+def test_search_indexes_the_text_of_an_html_body_not_its_markup(client):
+    run_import(WXR)
+    html = client.get("/search/", {"q": "flown"}).content.decode()
+    assert "Residents leave Camp Liberty" in html
+    assert "&lt;p&gt;" not in html
+    assert "&lt;strong&gt;" not in html

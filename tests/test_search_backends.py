@@ -123,3 +123,32 @@ def test_sqlite_results_keep_the_bm25_order_of_the_full_prefix_query(client):
         entries = SearchEntry.objects.in_bulk(ids)
         assert shown == [entries[pk].get_absolute_url() for pk in ids], query
         assert shown, query
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_sqlite_facet_table_follows_the_entries(client):
+    def facet_rows():
+        return fetch(
+            "SELECT f.id, v.kind, v.section, v.year FROM archive_search_facets AS f "
+            "JOIN archive_search_facet_values AS v ON v.id = f.value_id ORDER BY f.id"
+        )
+
+    def entry_rows():
+        return list(SearchEntry.objects.order_by("id").values_list("id", "kind", "section", "year"))
+
+    call_command("load_seed")
+    assert facet_rows() == entry_rows() != []
+    article, other = Article.objects.published().first(), Person.objects.published().first()
+    article.section = "A section of its own"
+    article.save()
+    other.delete()
+    entry = SearchEntry.objects.filter(kind="person").first()
+    SearchEntry.objects.filter(pk=entry.pk).update(section="Updated in place", year=None)
+    assert facet_rows() == entry_rows()
+    assert ("article", "A section of its own") in {(k, s) for _, k, s, _ in facet_rows()}
+    call_command("rebuild_search_index")
+    assert facet_rows() == entry_rows() != []
+    response = client.get("/search/", {"q": article.title})
+    sections = {v.value: v.count for v in response.context["results"].facets["section"]}
+    assert sections["A section of its own"] == 1

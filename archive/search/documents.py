@@ -94,7 +94,7 @@ def _article(article):
         title=article.title,
         heading=article.title,
         names=[name for name in [article.byline, article.source_name] if name],
-        body="\n\n".join(text for text in [article.summary, article.body] if text),
+        body="\n\n".join(text for text in [article.summary, article.body_text] if text),
         section=article.section,
         year=article.publication_date.year,
         date=article.publication_date.display if article.publication_date else "",

@@ -95,7 +95,11 @@ def highlight(text, query, max_words=None):
     """
     text = text or ""
     scanned = text[:SNIPPET_SCAN_LIMIT]
-    tokens = [(m.start(), m.end(), fold(m.group())) for m in WORD.finditer(scanned)]
+    folded = scanned.lower() if scanned.isascii() else None  # ASCII: fold once, slice per word
+    tokens = [
+        (m.start(), m.end(), folded[m.start() : m.end()] if folded else fold(m.group()))
+        for m in WORD.finditer(scanned)
+    ]
     marked = _matched_positions(tokens, query.terms)
     if max_words is None or len(tokens) <= max_words:
         start, end = 0, len(tokens)
@@ -120,21 +124,20 @@ def highlight(text, query, max_words=None):
     return mark_safe("".join(parts)), bool(marked)  # noqa: S308 (every piece escaped above)
 
 
-def _term_matches(term_word, token, prefix):
-    return token == term_word or (prefix and token.startswith(term_word))
-
-
 def _matched_positions(tokens, terms):
     marked = set()
     folded = [token for _, _, token in tokens]
     for term in terms:
-        size = len(term.words)
-        for index in range(len(folded) - size + 1):
-            if term.is_phrase:
-                if tuple(folded[index : index + size]) == term.words:
+        first = term.words[0]
+        if term.is_phrase:
+            size = len(term.words)
+            for index in range(len(folded) - size + 1):
+                if folded[index] == first and tuple(folded[index : index + size]) == term.words:
                     marked.update(range(index, index + size))
-            elif _term_matches(term.words[0], folded[index], term.prefix):
-                marked.add(index)
+        elif term.prefix:  # a prefix also matches the word itself
+            marked.update(index for index, token in enumerate(folded) if token.startswith(first))
+        else:
+            marked.update(index for index, token in enumerate(folded) if token == first)
     return marked
 
 

@@ -4,8 +4,9 @@ The FTS5 table uses the entry table as its external content and triggers keep th
 step (migration ``0010_search``), so writing entries is all the indexer does.
 
 Every query starts from the FTS5 match and joins outwards by rowid, so its cost follows the
-number of matches, and facets are counted from narrow indexes (``archive_searchentry_row`` and
-the tag links' (entry, tag) index) rather than from the wide entry rows.
+number of matches. Facets are counted from narrow tables rather than the wide entry rows: kind,
+section and year from ``archive_search_facets`` (entry id -> one integer per combination, kept
+by the same triggers), tags from the tag links' (entry, tag) index.
 """
 
 from django.db import connection
@@ -15,7 +16,6 @@ from .base import Backend
 
 FTS_TABLE = "archive_search_fts"
 VOCAB_TABLE = "archive_search_vocab"
-FACET_INDEX = "archive_searchentry_row"
 # BM25 weight of each FTS5 column, in the table's column order.
 COLUMN_WEIGHTS = {"heading": 10.0, "names": 8.0, "related": 2.0, "tag_names": 3.0, "body": 1.0}
 BM25 = f"bm25({FTS_TABLE}, {', '.join(str(w) for w in COLUMN_WEIGHTS.values())})"
@@ -64,10 +64,11 @@ class SQLiteBackend(Backend):
         prefixes = [term.words[0] for term in query.terms if term.prefix]
         if not prefixes:
             return False
-        ranges = " OR ".join(["(term > %s AND term < %s)"] * len(prefixes))
+        # One range per word: fts5vocab seeks a range, but would scan every word for an OR.
+        extension = f"SELECT 1 FROM {VOCAB_TABLE} WHERE term > %s AND term < %s"  # noqa: S608
+        sql = " OR ".join([f"EXISTS ({extension})"] * len(prefixes))
         params = [bound for word in prefixes for bound in (word, word + LAST_CHARACTER)]
-        sql = f"SELECT 1 FROM {VOCAB_TABLE} WHERE {ranges} LIMIT 1"  # noqa: S608
-        return bool(fetch(sql, params))
+        return bool(fetch(f"SELECT {sql}", params)[0][0])
 
     def _restricted(self, entries, column):
         """SQL and params keeping ``column`` to ``entries`` when those are filtered."""
@@ -95,11 +96,13 @@ class SQLiteBackend(Backend):
     def facet_counts(self, entries, query):
         restriction, restriction_params = self._restricted(entries, "f.rowid")
         sql = (
-            "SELECT e.kind, e.section, e.year, count(*)"  # noqa: S608
+            "SELECT v.kind, v.section, v.year, c.n FROM ("  # noqa: S608
+            "SELECT facet.value_id, count(*) AS n"
             f" FROM {FTS_TABLE} AS f"
-            f" JOIN archive_searchentry AS e INDEXED BY {FACET_INDEX} ON e.id = f.rowid"
+            " JOIN archive_search_facets AS facet ON facet.id = f.rowid"
             f" WHERE f.{FTS_TABLE} MATCH %s{restriction}"
-            " GROUP BY e.kind, e.section, e.year"
+            " GROUP BY facet.value_id"
+            ") AS c JOIN archive_search_facet_values AS v ON v.id = c.value_id"
         )
         return fetch(sql, [self.expression(query), *restriction_params])
 
