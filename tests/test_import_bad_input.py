@@ -350,3 +350,31 @@ def test_invalid_source_url_in_wordpress_export(seed, tmp_path):
 def test_nul_character_is_refused_on_every_database(seed, tmp_path):
     path = write(tmp_path, "p.jsonl", '{"record": "person", "slug": "nul", "name": "A\\u0000B"}\n')
     assert_import_fails(path, expect=["p.jsonl, line 1, person “nul”, field “name”", "NUL"])
+
+
+def test_duplicate_slug_far_apart_in_a_long_json_lines_file(seed, tmp_path):
+    """The import works a chunk of records at a time; a duplicate is caught across chunks."""
+    people = [{"record": "person", "slug": f"person-{n}", "name": f"P {n}"} for n in range(600)]
+    people.append({"record": "person", "slug": "person-3", "name": "Again"})
+    path = write(tmp_path, "people.jsonl", "\n".join(json.dumps(p) for p in people) + "\n")
+    assert_import_fails(
+        path,
+        expect=[
+            "people.jsonl, line 601, person “person-3”, field “slug”",
+            "already used by the person at",
+            "people.jsonl, line 4, person “person-3”; each record",
+        ],
+    )
+
+
+def test_duplicate_of_a_record_that_failed_is_reported_too(seed, tmp_path):
+    path = write(tmp_path, "events.csv", "slug,title,date\ntwin,One,2016-13-45\ntwin,Two,2016\n")
+    assert_import_fails(
+        path,
+        expect=[
+            "events.csv, line 2, event “twin”, field “date”",
+            "events.csv, line 3, event “twin”, field “slug”",
+            "already used by the event at",
+            "events.csv, line 2, event “twin”; each record",
+        ],
+    )

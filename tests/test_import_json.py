@@ -166,3 +166,38 @@ def test_plain_output_when_not_a_terminal(db, tmp_path):
     output = run_import(path)
     assert "\r" not in output and "[#" not in output
     assert output.startswith("Imported:\n  place  1 created")
+
+
+def summary_line(output, kind):
+    return next(line for line in output.splitlines() if line.strip().startswith(kind + " "))
+
+
+def test_json_lines_longer_than_a_chunk_keeps_every_link_and_tag(db, tmp_path):
+    """Records are looked up and their links and tags written a chunk of 500 at a time."""
+    people = [{"record": "person", "slug": f"person-{n}", "name": f"P {n}"} for n in range(30)]
+    articles = [
+        {
+            "record": "article",
+            "slug": f"article-{n}",
+            "title": f"Article {n}",
+            "people": [f"person-{n % 30}"],
+            "tags": [f"t{n % 5}"],
+        }
+        for n in range(700)
+    ]
+    lines = [json.dumps(line) for line in people + articles]
+    path = write(tmp_path, "many.jsonl", "\n".join(lines) + "\n")
+
+    assert "700 created, 0 updated, 0 unchanged" in summary_line(run_import(path), "article")
+    article = Article.objects.get(slug="article-650")
+    assert [person.slug for person in article.people.all()] == ["person-20"]
+    assert [tag.name for tag in article.tags.all()] == ["t0"]
+    assert Article.people.through.objects.count() == 700
+
+    assert "0 created, 0 updated, 700 unchanged" in summary_line(run_import(path), "article")
+
+    articles[650]["people"] = ["person-1"]
+    lines = [json.dumps(line) for line in people + articles]
+    write(tmp_path, "many.jsonl", "\n".join(lines) + "\n")
+    assert "0 created, 1 updated, 699 unchanged" in summary_line(run_import(path), "article")
+    assert [person.slug for person in article.people.all()] == ["person-1"]

@@ -9,7 +9,7 @@ where it means "not given" (a new record gets the default, an existing one keeps
 
 import csv
 
-from .records import KINDS
+from .kinds import KINDS
 from .sources import EncodingProblem
 
 CSV_KINDS = ("organization", "place", "person", "event")

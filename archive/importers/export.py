@@ -14,7 +14,7 @@ from ..models import Affiliation
 from ..models.base import lines
 from .jsonarchive import FORMAT_NAME, FORMAT_VERSION
 from .jsonlines import RECORD_KEY
-from .records import KIND_ORDER, KINDS
+from .kinds import KIND_ORDER, KINDS
 
 CHUNK_SIZE = 1000
 EXPORT_FORMATS = ("json", "jsonl")

@@ -3,8 +3,8 @@
 import json
 
 from .captures import CaptureError, body_from_capture, read_capture
+from .kinds import KIND_ORDER, KINDS
 from .problems import Location
-from .records import KIND_ORDER, KINDS
 
 FORMAT_NAME = "archive"
 FORMAT_VERSION = 1

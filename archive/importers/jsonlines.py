@@ -9,7 +9,7 @@ format. A record may link only to records already in the archive or on earlier l
 import json
 
 from .jsonarchive import FORMAT_NAME, FORMAT_VERSION
-from .records import KINDS
+from .kinds import KINDS
 from .sources import EncodingProblem
 
 RECORD_KEY = "record"

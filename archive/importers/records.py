@@ -12,88 +12,17 @@ a GUID or source URL instead gets a fresh unique slug, since those are its key.
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from taggit.models import Tag, TaggedItem
 
-from ..models import Affiliation, Article, Event, Organization, Person, Place, Quotation
+from ..models import Affiliation, Article, Organization, Person
 from ..search.index import reindex
-
-
-@dataclass(frozen=True)
-class Kind:
-    name: str
-    plural: str
-    model: type
-    list_fields: tuple = ()
-    links: dict = field(default_factory=dict)
-    foreign_keys: dict = field(default_factory=dict)
-
-    @property
-    def scalar_fields(self):
-        skip = {"id", "created_at", "updated_at", "import_run", *self.foreign_keys}
-        return [
-            f.name
-            for f in self.model._meta.concrete_fields
-            if f.name not in skip and not f.is_relation
-        ]
-
-    @property
-    def accepted_keys(self):
-        """Every key a record of this kind may have, in the order exports write them."""
-        extra = {"tags"} | ({"affiliations"} if self.model is Person else set())
-        return [*self.scalar_fields, *self.links, *self.foreign_keys, *sorted(extra)]
-
-    @property
-    def required_fields(self):
-        """Fields a new record must have (the model's non-blank fields without a default)."""
-        return [
-            name
-            for name in self.scalar_fields
-            if not self.model._meta.get_field(name).blank
-            and not self.model._meta.get_field(name).has_default()
-        ]
-
-
-KINDS = {
-    kind.name: kind
-    for kind in [
-        Kind("organization", "organizations", Organization, ("aliases",)),
-        Kind("place", "places", Place, ("aliases",)),
-        Kind("person", "people", Person, ("aliases", "roles")),
-        Kind(
-            "event",
-            "events",
-            Event,
-            links={"people": Person, "organizations": Organization},
-            foreign_keys={"place": Place},
-        ),
-        Kind(
-            "article",
-            "articles",
-            Article,
-            links={
-                "people": Person,
-                "organizations": Organization,
-                "places": Place,
-                "events": Event,
-            },
-        ),
-        Kind(
-            "quotation",
-            "quotations",
-            Quotation,
-            links={"people": Person, "organizations": Organization},
-            foreign_keys={"article": Article},
-        ),
-    ]
-}
-KINDS_BY_PLURAL = {kind.plural: kind for kind in KINDS.values()}
-# Order in which kinds can be written so that every link points at something already there.
-KIND_ORDER = ["organization", "place", "person", "event", "article", "quotation"]
+from .bookkeeping import CACHE_SIZE, BoundedCache, PrimaryKeySet
+from .kinds import KINDS, KINDS_BY_MODEL
 
 
 @dataclass(frozen=True)
@@ -121,17 +50,84 @@ def _text(value):
     return value.strip() if isinstance(value, str) else ""
 
 
-class RecordWriter:
-    """Validates and writes records, counting what was created, updated and left unchanged."""
+_MISSING = object()
 
-    def __init__(self, problems, import_run=None):
+
+class RecordWriter:
+    """Validates and writes records, counting what was created, updated and left unchanged.
+
+    Memory stays flat however long the run: slug and tag lookups are bounded caches (a miss
+    costs one query), the records met so far are one bit per primary key, and new records'
+    links and tags wait in a buffer that ``flush`` writes in one insert per table.
+
+    ``earlier_records`` is a callable that reads the run's files again from the start,
+    yielding (kind, data, location); it is used only to name where a duplicate first appeared.
+    """
+
+    def __init__(self, problems, import_run=None, earlier_records=None):
         self.problems = problems
         self.import_run = import_run
+        self.earlier_records = earlier_records or (lambda: ())
         self.counts = defaultdict(Counter)
-        self.seen = {}
+        self.met = defaultdict(PrimaryKeySet)
         self.failed = set()
-        self.slug_cache = defaultdict(dict)
-        self.tag_cache = {}
+        self.slug_cache = defaultdict(lambda: BoundedCache(CACHE_SIZE))
+        self.tag_cache = BoundedCache(CACHE_SIZE)
+        self.pending_rows = defaultdict(list)
+        self.prefetched = {}
+        self._slug_proven_unique = None
+
+    def prefetch(self, records):
+        """Look up, a query per key, the stored records a chunk of (kind, data, location)
+        items names by their natural keys, so that ``write`` need not ask for each one."""
+        wanted = defaultdict(set)
+        for kind_name, data, _ in records:
+            kind = KINDS.get(kind_name)
+            if kind is None or not isinstance(data, dict):
+                continue
+            slug = _text(data.get("slug")) or self._derived_slug(kind, data)
+            keys = [("slug", slug)]
+            if kind.model is Article:
+                keys += [
+                    ("source_guid", data.get("source_guid")),
+                    ("source_url", data.get("source_url")),
+                ]
+            for name, value in keys:
+                value = _text(value)
+                if value:
+                    wanted[kind.model, name].add(value)
+        self.prefetched = {}
+        for (model, name), values in wanted.items():
+            known = dict.fromkeys(values)
+            stored = model._default_manager.filter(**{f"{name}__in": values})
+            # What _relations_differ compares, for all of them at once.
+            related = [*KINDS_BY_MODEL[model].links, "tags"]
+            if model is Person:
+                related.append("affiliations")
+            for instance in stored.prefetch_related(*related).order_by("-pk"):
+                known[getattr(instance, name)] = instance  # the lowest pk wins, as in first()
+            self.prefetched[model, name] = known
+
+    def _lookup(self, model, name, value):
+        """The stored record whose ``name`` is ``value`` (the lowest pk), or None."""
+        known = self.prefetched.get((model, name))
+        if known is not None and value in known:
+            return known.pop(value)  # once: the record may change after this
+        return model._default_manager.filter(**{name: value}).order_by("pk").first()
+
+    def _forget_prefetched(self, model, values):
+        """A record was written: what was looked up by these keys may be out of date."""
+        for name in ("slug", "source_guid", "source_url"):
+            known = self.prefetched.get((model, name))
+            if known is not None:
+                for value in values:
+                    known.pop(value.get(name), None)
+
+    def flush(self):
+        """Write the buffered links and tags of new records: one insert per table."""
+        for model, rows in self.pending_rows.items():
+            model._default_manager.bulk_create(rows, batch_size=1000)
+        self.pending_rows.clear()
 
     def skip(self, kind_name, number=1):
         self.counts[kind_name]["skipped"] += number
@@ -186,15 +182,10 @@ class RecordWriter:
         affiliations = (
             self._affiliations(data["affiliations"], location) if "affiliations" in data else None
         )
-        try:
-            instance.full_clean()
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                for message in messages:
-                    self.problems.add(location, message, None if name == "__all__" else name)
-        self._check_duplicate(kind, instance, data, location)
+        self._validate(instance, location)
+        self._check_duplicate(kind, instance, data, location, before)
         if len(self.problems.items) > problems_before:
-            if instance.slug:
+            if instance.slug and instance.pk is None:
                 self.failed.add((kind.model, instance.slug))
             return None
 
@@ -207,6 +198,9 @@ class RecordWriter:
 
         instance.import_run = self.import_run
         instance.save()
+        self._forget_prefetched(
+            kind.model, [before or {}, {"slug": instance.slug, **self._snapshot(kind, instance)}]
+        )
         if is_new:
             self._add_relations(kind, instance, links, tags)
         else:
@@ -216,33 +210,50 @@ class RecordWriter:
                 instance.tags.set([self._tag(name) for name in tags])
         if affiliations is not None:
             self._set_affiliations(instance, affiliations, is_new)
+        if is_new:
+            self.met[kind.model].add(instance.pk)
         self.slug_cache[kind.model][instance.slug] = instance.pk
         self.counts[kind.name]["created" if is_new else "updated"] += 1
         return instance
 
+    def _validate(self, instance, location):
+        """The model's ``full_clean``. The slug's uniqueness query is left out only when the
+        natural-key lookup has just shown that no other record holds the slug."""
+        proven = bool(instance.slug) and instance.slug == self._slug_proven_unique
+        errors = {}
+        try:
+            instance.full_clean(validate_unique=not proven)
+        except ValidationError as error:
+            errors = error.message_dict
+        if proven:
+            try:
+                instance.validate_unique(exclude=["slug", *errors])
+            except ValidationError as error:
+                errors = {**errors, **error.message_dict}
+        for name, messages in errors.items():
+            for message in messages:
+                self.problems.add(location, message, None if name == "__all__" else name)
+
     def _add_relations(self, kind, instance, links, tags):
-        """A new record's links and tags, one insert each (the fast path of a large import).
+        """A new record's links and tags, buffered until ``flush`` (the fast path of a large
+        import: one insert per table for many records).
 
         These inserts send no signals, so the search index is told directly (within the
-        import's ``batched`` block that costs nothing until the end of the run).
+        import's ``batched`` block, which ends after ``flush``).
         """
         for name, pks in links.items():
             field = kind.model._meta.get_field(name)
             through = field.remote_field.through
             source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-            through._default_manager.bulk_create(
-                [
-                    through(**{f"{source}_id": instance.pk, f"{target}_id": pk})
-                    for pk in dict.fromkeys(pks)
-                ]
+            self.pending_rows[through].extend(
+                through(**{f"{source}_id": instance.pk, f"{target}_id": pk})
+                for pk in dict.fromkeys(pks)
             )
         if tags:
             content_type = ContentType.objects.get_for_model(kind.model)
-            TaggedItem.objects.bulk_create(
-                [
-                    TaggedItem(content_type=content_type, object_id=instance.pk, tag=tag)
-                    for tag in dict.fromkeys(self._tag(name) for name in tags)
-                ]
+            self.pending_rows[TaggedItem].extend(
+                TaggedItem(content_type=content_type, object_id=instance.pk, tag=tag)
+                for tag in dict.fromkeys(self._tag(name) for name in tags)
             )
         reindex(kind.model, [instance.pk])
 
@@ -250,17 +261,17 @@ class RecordWriter:
 
     def _find(self, kind, data, location):
         """The stored record this data describes, by natural key, or None for a new one."""
-        manager = kind.model._default_manager
+        self._slug_proven_unique = None
         slug = _text(data.get("slug"))
         guid = url = ""
         if kind.model is Article:
             guid, url = _text(data.get("source_guid")), _text(data.get("source_url"))
             if guid:
-                found = manager.filter(source_guid=guid).first()
+                found = self._lookup(kind.model, "source_guid", guid)
                 if found:
                     return found
             if url:
-                found = manager.filter(source_url=url).first()
+                found = self._lookup(kind.model, "source_url", url)
                 if found and not (guid and found.source_guid and found.source_guid != guid):
                     return found
             if not slug and (guid or url):
@@ -269,7 +280,7 @@ class RecordWriter:
             slug = self._derived_slug(kind, data)
             if not slug:
                 return None
-        found = manager.filter(slug=slug).first()
+        found = self._lookup(kind.model, "slug", slug)
         if found is not None and guid and found.source_guid and found.source_guid != guid:
             self.problems.add(
                 location,
@@ -278,6 +289,7 @@ class RecordWriter:
                 "slug",
             )
             return None
+        self._slug_proven_unique = slug  # no record but ``found`` has this slug
         if found is None and "slug" not in data:
             return kind.model(slug=slug)
         return found
@@ -295,8 +307,9 @@ class RecordWriter:
         return {name: str(getattr(instance, name)) for name in names}
 
     def _relations_differ(self, instance, links, tags, affiliations):
+        # Through .all(), so that what prefetch() fetched is used.
         for name, pks in links.items():
-            current = set(getattr(instance, name).values_list("pk", flat=True))
+            current = {record.pk for record in getattr(instance, name).all()}
             if current != set(pks):
                 return True
         if tags is not None:
@@ -304,34 +317,64 @@ class RecordWriter:
             if current != {tag.lower() for tag in tags}:
                 return True
         if affiliations is not None:
-            current = set(instance.affiliations.values_list("organization_id", "role"))
+            current = {(a.organization_id, a.role) for a in instance.affiliations.all()}
             if current != set(affiliations):
                 return True
         return False
 
-    def _check_duplicate(self, kind, instance, data, location):
-        """Each record may appear once in a run, whether by its slug or by another key."""
-        slug_key = (kind.name, "slug", instance.slug)
-        pk_key = (kind.name, "pk", instance.pk)
-        if instance.slug and slug_key in self.seen:
+    def _check_duplicate(self, kind, instance, data, location, before):
+        """Each record may appear once in a run, whether by its slug or by another key.
+
+        A second record with a slug already met finds the first one by that slug (it is
+        stored, or was there before), so meeting a primary key twice covers both keys; a
+        first record that failed validation is not stored and is remembered in ``failed``.
+        """
+        if instance.pk is not None:
+            if not self.met[kind.model].add(instance.pk):
+                return
+        elif not instance.slug or (kind.model, instance.slug) not in self.failed:
+            return
+        first = self._first_location(kind, instance, location)
+        # Met by its slug when it keeps the slug the first one left it with.
+        if instance.slug and (before is None or before["slug"] == instance.slug):
             self.problems.add(
                 location,
                 f"the slug “{instance.slug}” is already used by the {kind.name} at "
-                f"{self.seen[slug_key]}; each record may appear once in an import",
+                f"{first}; each record may appear once in an import",
                 "slug",
             )
-        elif instance.pk is not None and pk_key in self.seen:
+        else:
             key = "source_guid" if _text(data.get("source_guid")) else "source_url"
             self.problems.add(
                 location,
-                f"this is the same {kind.name} as the one at {self.seen[pk_key]} (same {key}); "
+                f"this is the same {kind.name} as the one at {first} (same {key}); "
                 "each record may appear once in an import",
                 key,
             )
-        if instance.slug:
-            self.seen.setdefault(slug_key, str(location))
-        if instance.pk is not None:
-            self.seen.setdefault(pk_key, str(location))
+
+    def _first_location(self, kind, instance, location):
+        """Where the record met again first appeared (reads the files again: only for errors)."""
+        keys = {("slug", instance.slug)} if instance.slug else set()
+        if kind.model is Article:
+            keys |= {("guid", instance.source_guid), ("url", instance.source_url)} - {
+                ("guid", ""),
+                ("url", ""),
+            }
+        for kind_name, data, earlier in self.earlier_records():
+            if str(earlier) == str(location):
+                break
+            if kind_name != kind.name or not isinstance(data, dict):
+                continue
+            slug = _text(data.get("slug")) or self._derived_slug(kind, data)
+            found = {("slug", slug)}
+            if kind.model is Article:
+                found |= {
+                    ("guid", _text(data.get("source_guid"))),
+                    ("url", _text(data.get("source_url"))),
+                }
+            if keys & found:
+                return str(earlier)
+        return "an earlier line of this import"
 
     # Values
 
@@ -398,11 +441,11 @@ class RecordWriter:
 
     def _pk_for(self, model, slug):
         cache = self.slug_cache[model]
-        if slug not in cache:
-            cache[slug] = (
-                model._default_manager.filter(slug=slug).values_list("pk", flat=True).first()
-            )
-        return cache[slug]
+        pk = cache.get(slug, _MISSING)
+        if pk is _MISSING:
+            pk = model._default_manager.filter(slug=slug).values_list("pk", flat=True).first()
+            cache[slug] = pk
+        return pk
 
     def _tags(self, value, location):
         if isinstance(value, str):
@@ -424,10 +467,11 @@ class RecordWriter:
     def _tag(self, name):
         """The Tag for a name (tags are case-insensitive), created the first time it is used."""
         key = name.lower()
-        if key not in self.tag_cache:
+        tag = self.tag_cache.get(key)
+        if tag is None:
             tag = Tag.objects.filter(name__iexact=name).order_by("pk").first()
-            self.tag_cache[key] = tag or Tag.objects.create(name=name)
-        return self.tag_cache[key]
+            tag = self.tag_cache[key] = tag or Tag.objects.create(name=name)
+        return tag
 
     def _affiliations(self, value, location):
         if not isinstance(value, list):

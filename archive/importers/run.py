@@ -1,5 +1,6 @@
 """Running an import: detect formats, one transaction, all or nothing, a summary."""
 
+from contextlib import suppress
 from pathlib import Path
 
 from django.conf import settings
@@ -11,8 +12,9 @@ from ..search.index import batched as batched_search_index
 from .csvfiles import read_csv
 from .jsonarchive import read_json_archive
 from .jsonlines import read_json_lines
-from .problems import ImportFailed, Location, ProblemList, TooManyProblems
-from .records import KIND_ORDER, Notice, RecordWriter, Skipped
+from .kinds import KIND_ORDER
+from .problems import ImportFailed, Location, Problem, ProblemList, TooManyProblems
+from .records import Notice, RecordWriter, Skipped
 from .sources import Source
 from .textfiles import read_text_capture
 from .wxr import read_wxr
@@ -34,6 +36,9 @@ EXTENSIONS = {
     ".markdown": "text",
     ".xml": "wxr",
 }
+
+
+CHUNK_SIZE = 500
 
 
 class DryRunRollback(Exception):
@@ -111,14 +116,13 @@ def import_paths(
                 files="\n".join(source.display for source, _ in plan),
                 formats=", ".join(sorted({f for _, f in plan})),
             )
-            writer = RecordWriter(problems, import_run=run)
+            writer = RecordWriter(
+                problems, import_run=run, earlier_records=lambda: _reread(plan, kind)
+            )
             try:
-                # The search index is brought up to date once per record, at the end of the
-                # run (inside the transaction), not at every save, link and tag of the record.
-                with batched_search_index():
-                    _read_and_write(plan, writer, problems, listener, kind)
-                    if problems:
-                        raise ImportFailed(problems.items)
+                _read_and_write(plan, writer, problems, listener, kind)
+                if problems:
+                    raise ImportFailed(problems.items)
             except TooManyProblems:
                 raise ImportFailed(problems.items, truncated=True) from None
             counts = _ordered(writer.counts)
@@ -134,10 +138,38 @@ def import_paths(
 
 
 def _read_and_write(plan, writer, problems, listener, kind):
+    """Read and write every record, a chunk at a time.
+
+    The stored records a chunk names are looked up together; each chunk's buffered links and
+    tags are written, and its records brought up to date in the search index, once at the end
+    of the chunk (inside the run's transaction), not at every save, link and tag: few queries,
+    and nothing that grows with the file. Problems the readers found are reported in the order
+    they were met, as if the records had been written one by one as they were read.
+    """
+    items = _items(plan, kind)
     records = 0
-    for source, file_format in plan:
-        for item in READERS[file_format](source, problems, kind=kind):
-            if isinstance(item, Notice):
+    while True:
+        chunk = list(_take_records(items, CHUNK_SIZE))
+        if not chunk:
+            return
+        writer.prefetch([item for _, item in chunk if isinstance(item, tuple)])
+        # Once the import will fail, reading goes on (to report every problem) but the
+        # search index is not worth updating.
+        with suppress(_ImportWillFail):
+            _write_chunk(chunk, writer, problems, listener, records)
+        records += sum(isinstance(item, tuple) for _, item in chunk)
+
+
+class _ImportWillFail(Exception):
+    pass
+
+
+def _write_chunk(chunk, writer, problems, listener, records):
+    with batched_search_index():
+        for source, item in chunk:
+            if isinstance(item, Problem):
+                problems.add(item.location, item.message, item.field)
+            elif isinstance(item, Notice):
                 listener.notice(item.location, item.message)
             elif isinstance(item, Skipped):
                 writer.skip(item.kind)
@@ -147,6 +179,56 @@ def _read_and_write(plan, writer, problems, listener, kind):
                 writer.write(*item)
                 records += 1
                 listener.progress(source, records)
+        writer.flush()
+        if problems:
+            raise _ImportWillFail  # leaving the block this way skips its reindexing
+
+
+def _take_records(items, size):
+    """The next items, up to and including the ``size``-th record among them."""
+    records = 0
+    for source, item in items:
+        yield source, item
+        if isinstance(item, tuple):
+            records += 1
+            if records == size:
+                return
+
+
+class _ProblemRecorder:
+    """Takes a reader's problems as they come, to be reported in order with its records."""
+
+    def __init__(self):
+        self.items = []
+
+    def add(self, location, message, field=None):
+        self.items.append(Problem(location, message, field))
+
+    def __bool__(self):
+        return bool(self.items)
+
+    def take(self):
+        taken, self.items = self.items, []
+        return taken
+
+
+def _items(plan, kind):
+    """(source, item) for every item the readers yield, their problems among them in order."""
+    for source, file_format in plan:
+        recorder = _ProblemRecorder()
+        for item in READERS[file_format](source, recorder, kind=kind):
+            for problem in recorder.take():
+                yield source, problem
+            yield source, item
+        for problem in recorder.take():
+            yield source, problem
+
+
+def _reread(plan, kind):
+    """The run's records read again from the start (their problems are already reported)."""
+    for _, item in _items(plan, kind):
+        if isinstance(item, tuple):
+            yield item
 
 
 def _ordered(counts):
