@@ -8,6 +8,17 @@ from archive.models import Status
 
 ARTICLE_SLUG = "a-shift-in-us-sympathies-regarding-the-mujahedeen-e-khalq"
 ARTICLE_URL = f"/articles/{ARTICLE_SLUG}/"
+# Every list page of the public site, linked from every page's navigation.
+LIST_PAGES = [
+    "/articles/",
+    "/people/",
+    "/organisations/",
+    "/places/",
+    "/events/",
+    "/quotations/",
+    "/timeline/",
+    "/tags/",
+]
 
 
 def publish(model, **fields):

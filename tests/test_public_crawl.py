@@ -8,7 +8,7 @@ from django.test import Client
 
 from archive.models import RECORD_MODELS
 
-from .public_helpers import parse
+from .public_helpers import LIST_PAGES, parse
 
 pytest_plugins = ["tests.public_fixtures"]
 
@@ -64,14 +64,7 @@ def test_every_published_record_of_the_seed_is_reachable_from_home(pages, seeded
 
 def test_the_crawl_reaches_every_kind_of_page(pages):
     for url in [
-        "/articles/",
-        "/people/",
-        "/organisations/",
-        "/places/",
-        "/events/",
-        "/quotations/",
-        "/timeline/",
-        "/tags/",
+        *LIST_PAGES,
         "/tags/refugees/",
         "/feeds/articles.atom",
         "/feeds/articles.rss",

@@ -4,20 +4,13 @@ import pytest
 
 from archive.models import Affiliation, Article, Event, Organization, Person, Place, Quotation
 
-from .public_helpers import ARTICLE_URL, draft, hrefs, parse
+from .public_helpers import ARTICLE_URL, LIST_PAGES, draft, hrefs, parse
 
 pytest_plugins = ["tests.public_fixtures"]
 
 PUBLIC_PAGES = [
     "/",
-    "/articles/",
-    "/people/",
-    "/organisations/",
-    "/places/",
-    "/events/",
-    "/quotations/",
-    "/timeline/",
-    "/tags/",
+    *LIST_PAGES,
     "/tags/refugees/",
     ARTICLE_URL,
     "/people/john-mccain/",

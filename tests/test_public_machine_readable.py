@@ -5,7 +5,7 @@ from defusedxml import ElementTree
 
 from archive.models import RECORD_MODELS, Article, Person
 
-from .public_helpers import ARTICLE_URL, draft, parse, publish
+from .public_helpers import ARTICLE_URL, LIST_PAGES, draft, parse, publish
 
 pytest_plugins = ["tests.public_fixtures"]
 
@@ -101,20 +101,7 @@ def test_sitemap_lists_exactly_the_published_records_and_the_main_pages(client, 
         for record in model.objects.published()
     }
     assert len(expected_records) == 1 + 13 + 16 + 7 + 13 + 13
-    main_pages = {
-        f"http://testserver{path}"
-        for path in [
-            "/",
-            "/articles/",
-            "/people/",
-            "/organisations/",
-            "/places/",
-            "/events/",
-            "/quotations/",
-            "/timeline/",
-            "/tags/",
-        ]
-    }
+    main_pages = {f"http://testserver{path}" for path in ["/", *LIST_PAGES]}
     assert set(urls) == expected_records | main_pages
     assert not [url for url in urls if "a-draft" in url]
     records = [url for url in root if url.find(f"{SITEMAP}loc").text in expected_records]
