@@ -5,7 +5,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models.functions import Substr
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -88,14 +87,7 @@ def year_filter(field_name, title):
         parameter_name = f"{field_name}_year"
 
         def lookups(self, request, model_admin):
-            years = (
-                model_admin.model._default_manager.exclude(**{field_name: ""})
-                .exclude(**{f"{field_name}__startswith": "-"})
-                .annotate(year=Substr(field_name, 1, 4))
-                .values_list("year", flat=True)
-                .distinct()
-                .order_by("-year")
-            )
+            years = model_admin.model._default_manager.years(field_name, descending=True)
             return [(year, year) for year in years] + [("unknown", "Unknown")]
 
         def queryset(self, request, queryset):

@@ -1,6 +1,7 @@
 """What every record in the archive shares: slug, status, timestamps, tags, provenance."""
 
 from django.db import models
+from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
@@ -17,6 +18,20 @@ class RecordQuerySet(models.QuerySet):
     def published(self):
         """The one definition of what the public may see."""
         return self.filter(status=Status.PUBLISHED)
+
+    def dated(self, field_name):
+        """Records whose partial date ``field_name`` has a year (not unknown, not year-less)."""
+        return self.exclude(**{field_name: ""}).exclude(**{f"{field_name}__startswith": "--"})
+
+    def years(self, field_name, descending=False):
+        """The distinct years ("2016") of a partial date field, in order."""
+        return (
+            self.dated(field_name)
+            .annotate(year=Substr(field_name, 1, 4))
+            .order_by("-year" if descending else "year")
+            .values_list("year", flat=True)
+            .distinct()
+        )
 
 
 def lines(text):

@@ -24,8 +24,7 @@ def home(request):
     articles = Article.objects.published().prefetch_related("tags")[:LATEST_ARTICLES]
     events = (
         Event.objects.published()
-        .exclude(date="")
-        .exclude(date__startswith="--")
+        .dated("date")
         .order_by("-date", "title")
         .prefetch_related("tags", Prefetch("place", queryset=Place.objects.published()))[
             :RECENT_EVENTS

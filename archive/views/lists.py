@@ -1,7 +1,6 @@
 """Paginated lists of published records, narrowed by tag (and articles by section and year)."""
 
 from django.db.models import Prefetch
-from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
@@ -102,14 +101,7 @@ class ArticleList(RecordList):
         context["sections"] = (
             articles.exclude(section="").order_by("section").values_list("section", flat=True)
         ).distinct()
-        context["years"] = (
-            articles.exclude(publication_date="")
-            .exclude(publication_date__startswith="--")
-            .annotate(year=Substr("publication_date", 1, 4))
-            .order_by("-year")
-            .values_list("year", flat=True)
-            .distinct()
-        )
+        context["years"] = articles.years("publication_date", descending=True)
         return context
 
 

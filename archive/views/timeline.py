@@ -3,7 +3,6 @@
 import re
 
 from django.db.models import Case, IntegerField, Prefetch, Value, When
-from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import render
 
@@ -61,15 +60,7 @@ def timeline(request):
         Prefetch("articles", queryset=Article.objects.published(), to_attr="public_articles"),
     )
     page = paginate(request, events, TIMELINE_PAGE_SIZE)
-    years = (
-        Event.objects.published()
-        .exclude(date="")
-        .exclude(date__startswith="--")
-        .annotate(year=Substr("date", 1, 4))
-        .order_by("year")
-        .values_list("year", flat=True)
-        .distinct()
-    )
+    years = Event.objects.published().years("date")
     heading = f"Timeline: {year}" if year else "Timeline"
     return render(
         request,
