@@ -134,6 +134,9 @@ if DEBUG:
 SITE_NAME = os.environ.get("ARCHIVE_SITE_NAME", "Archive")
 ARCHIVE_PAGE_SIZE = 20
 ARCHIVE_MAX_PAGE_SIZE = 100
+# A search matching more entries than this ranks only this many (the newest) plus those whose
+# names, titles or tags match, and says so: ranking costs time for every entry ranked.
+ARCHIVE_SEARCH_RANK_WINDOW = int(os.environ.get("ARCHIVE_SEARCH_RANK_WINDOW", "5000"))
 # Imports refuse files bigger than this (bytes).
 ARCHIVE_IMPORT_MAX_BYTES = int(os.environ.get("ARCHIVE_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
 

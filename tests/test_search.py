@@ -311,18 +311,88 @@ def test_pagination(client, db, settings):
 
 
 @pytest.mark.parametrize("query", ["xylograph", '"xylograph 1"', "xylog"])
-def test_queries_per_page_do_not_grow_with_the_results(client, db, query):
+@pytest.mark.parametrize("rank_window", [10_000, 5])
+def test_queries_per_page_do_not_grow_with_the_results(client, db, settings, query, rank_window):
+    settings.ARCHIVE_SEARCH_RANK_WINDOW = rank_window
+
     def count_queries():
         with CaptureQueriesContext(connection) as captured:
             search(client, query)
         return len(captured)
 
-    make_people(2)
+    make_people(6)
     reindex_all(Person)
     few = count_queries()
     make_people(200, word="Xylograph Extra")
     reindex_all(Person)
     assert count_queries() == few
+
+
+def make_broad_archive():
+    """A person named Quillwort, then eight articles mentioning quillwort in passing."""
+    person = Person.objects.create(name="Ada Quillwort", status=Status.PUBLISHED)
+    articles = [
+        Article.objects.create(
+            title=f"Field notes {number}",
+            body=f"Among the ferns, quillwort number {number}.",
+            status=Status.PUBLISHED,
+        )
+        for number in range(8)
+    ]
+    return person, articles
+
+
+def test_broad_queries_rank_the_newest_matches_and_the_named_and_say_so(client, db, settings):
+    person, articles = make_broad_archive()
+    settings.ARCHIVE_SEARCH_RANK_WINDOW = 3
+    response = search(client, "quillwort")
+    results = response.context["results"]
+    # Counts and facets still cover every match.
+    assert results.total == 9
+    assert {v.value: v.count for v in results.facets["kind"]} == {"person": 1, "article": 8}
+    # Ranked: the three newest matches, and the person the query names although older.
+    assert results.ranked == 4
+    assert urls(response)[0] == person.get_absolute_url()
+    assert set(urls(response)[1:]) == {a.get_absolute_url() for a in articles[-3:]}
+    html = response.content.decode()
+    assert "too many to rank them all quickly, so the list ranks 4 of them" in html
+    assert "9 results for" in html
+
+    # Filters narrow the matches first; the window applies to what is left.
+    only_articles = search(client, "quillwort", kind="article").context["results"]
+    assert (only_articles.total, only_articles.ranked) == (8, 3)
+    newest_articles = {a.get_absolute_url() for a in articles[-3:]}
+    assert set(urls(search(client, "quillwort", kind="article"))) == newest_articles
+
+    settings.ARCHIVE_SEARCH_RANK_WINDOW = 9
+    everything = search(client, "quillwort")
+    assert everything.context["results"].ranked == 9
+    assert len(urls(everything)) == 9
+    assert "too many to rank" not in everything.content.decode()
+
+
+def test_facet_counts_follow_every_change_even_rolled_back_ones(client, db):
+    from django.db import transaction
+
+    make_broad_archive()
+
+    def article_count():
+        facets = search(client, "quillwort").context["results"].facets
+        return {v.value: v.count for v in facets["kind"]}["article"]
+
+    assert article_count() == 8
+    with transaction.atomic():
+        Article.objects.create(title="Quillwort in spring", status=Status.PUBLISHED)
+        assert article_count() == 9
+        transaction.set_rollback(True)
+    assert article_count() == 8
+    Article.objects.filter(title="Field notes 0").update(status=Status.DRAFT)
+    reindex_all(Article)
+    assert article_count() == 7
+    tagged = Article.objects.get(title="Field notes 1")
+    tagged.tags.add("Ferns")
+    tags = search(client, "quillwort").context["results"].facets["tag"]
+    assert [(v.value, v.count) for v in tags] == [("ferns", 1)]
 
 
 def test_the_index_follows_edits(client, db):

@@ -38,8 +38,15 @@ class SearchResults:
     query: str
     page: object = None
     total: int = 0
+    # How many of the ``total`` matches were ranked: fewer for very broad queries (see
+    # ``Backend.rank_window``); pages list only those.
+    ranked: int = 0
     facets: dict = field(default_factory=dict)
     filters: dict = field(default_factory=dict)
+
+    @property
+    def partly_ranked(self):
+        return self.ranked < self.total
 
     @property
     def hits(self):
@@ -49,8 +56,9 @@ class SearchResults:
 class RankedHits:
     """The matching entries as a sequence the Paginator can count and slice lazily."""
 
-    def __init__(self, backend, entries, query, total):
+    def __init__(self, backend, entries, query, total, window=None):
         self.backend, self.entries, self.query, self.total = backend, entries, query, total
+        self.window = window
 
     def count(self):
         return self.total
@@ -62,7 +70,7 @@ class RankedHits:
         offset, stop = page_slice.start or 0, page_slice.stop
         if stop <= offset:
             return []
-        ids = self.backend.ranked_ids(self.entries, self.query, offset, stop - offset)
+        ids = self.backend.ranked_ids(self.entries, self.query, offset, stop - offset, self.window)
         found = SearchEntry.objects.in_bulk(ids)
         return [make_hit(found[pk], self.query) for pk in ids if pk in found]
 
@@ -135,9 +143,13 @@ def search(query, kind=None, tag=None, section=None, year=None, page=1):
     if "year" in filters:
         entries = entries.filter(year=filters["year"])
     results.facets = facets(backend, entries, parsed, filters)
-    results.total = sum(value.count for value in results.facets["kind"])
+    results.total = results.ranked = sum(value.count for value in results.facets["kind"])
+    window = None
+    if results.total > settings.ARCHIVE_SEARCH_RANK_WINDOW:
+        window = backend.rank_window(entries, parsed, settings.ARCHIVE_SEARCH_RANK_WINDOW)
+        results.ranked = window.count if window else results.total
     paginator = Paginator(
-        RankedHits(backend, entries, parsed, results.total), settings.ARCHIVE_PAGE_SIZE
+        RankedHits(backend, entries, parsed, results.ranked, window), settings.ARCHIVE_PAGE_SIZE
     )
     results.page = paginator.get_page(page)
     return results

@@ -1,6 +1,20 @@
 """What a full-text back end provides to ``archive.search``."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count
+
+
+@dataclass(frozen=True)
+class RankWindow:
+    """The matches ranked for a broad query: the ``size`` newest (ids from ``newest_from`` up),
+    and those naming the query (in a name, title or tag) with ids from ``named_from`` up;
+    ``count`` in all."""
+
+    newest_from: int
+    named_from: int
+    size: int  # how many of the newest matches it holds
+    count: int = 0
 
 
 class Backend:
@@ -13,8 +27,24 @@ class Backend:
         """``entries`` narrowed to those matching every term of the parsed ``query``."""
         raise NotImplementedError
 
-    def ranked_ids(self, entries, query, offset, limit):
-        """Ids of the matching ``entries``, most relevant first, one page of them."""
+    def matching_names(self, entries, query):
+        """``entries`` whose name, title, other names, tags or linked records' names match."""
+        raise NotImplementedError
+
+    def rank_window(self, entries, query, size):
+        """Which matches ranking looks at when more than ``size`` match: a :class:`RankWindow`,
+        or None when no more than ``size`` do.
+
+        Those are the ``size`` matches most recently indexed, and the ``size`` most recent of
+        those whose names, titles or tags match (so the records a query names come first however
+        broad it is). Ranking every match of a word found in half the archive costs several
+        times the page's whole time budget; this bounds it.
+        """
+        raise NotImplementedError
+
+    def ranked_ids(self, entries, query, offset, limit, window=None):
+        """Ids of the matching ``entries`` (within the ``window``), most relevant first, one
+        page of them."""
         raise NotImplementedError
 
     def facet_counts(self, entries, query):

@@ -6,11 +6,11 @@ fold as on SQLite without the ``unaccent`` extension, which not every server let
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-from django.db.models import F, Value
+from django.db.models import F, Func, Value
 from django.db.models.functions import Cast
 
 from ..text import words
-from .base import Backend
+from .base import Backend, RankWindow
 
 CONFIG = "simple"
 # ts_rank weights for D (body), C (linked records' names), B (tags), A (name and aliases).
@@ -82,7 +82,39 @@ class PostgreSQLBackend(Backend):
     def matching(self, entries, query):
         return entries.filter(vector=self.search_query(query))
 
-    def ranked_ids(self, entries, query, offset, limit):
+    def matching_names(self, entries, query):
+        # Matched against the name-weighted lexemes only, which have their own GIN index
+        # (migration 0012): restricting the query by weight instead would recheck every row.
+        return entries.annotate(names_vector=NamesVector()).filter(
+            names_vector=self.search_query(query)
+        )
+
+    def rank_window(self, entries, query, size):
+        newest = self.matching(entries, query).order_by("-id").values_list("id", flat=True)
+        found = list(newest[size - 1 : size])
+        if not found:
+            return None
+        named = self.matching_names(entries, query).order_by("-id").values_list("id", flat=True)
+        named_ids = list(named[:size])
+        older = sum(1 for pk in named_ids if pk < found[0])
+        return RankWindow(found[0], min(named_ids, default=0), size, size + older)
+
+    def ranked_ids(self, entries, query, offset, limit, window=None):
+        wanted = offset + limit
+        if window is None:
+            return [pk for pk, _ in self._ranked(entries, query, offset, wanted)]
+        # Each tier as its own id range, so each reads only its own rows; ranks merge.
+        rows = self._ranked(entries.filter(id__gte=window.newest_from), query, 0, wanted)
+        if window.count > window.size:  # naming matches older than the newest ones
+            named = self.matching_names(entries, query).filter(
+                id__gte=window.named_from, id__lt=window.newest_from
+            )
+            rows += self._ranked(named, query, 0, wanted)
+        rows.sort(key=lambda row: (-row[1], row[0]))
+        return [pk for pk, _ in rows[offset:wanted]]
+
+    def _ranked(self, entries, query, start, stop):
+        """(id, rank) of the matching ``entries`` from ``start`` to ``stop``, best first."""
         search_query = self.search_query(query)
         rank = SearchRank(
             F("vector"), search_query, weights=RANK_WEIGHTS, normalization=RANK_NORMALIZATION
@@ -91,6 +123,17 @@ class PostgreSQLBackend(Backend):
             entries.filter(vector=search_query)
             .annotate(rank=rank)
             .order_by("-rank", "id")
-            .values_list("id", flat=True)
+            .values_list("id", "rank")
         )
-        return list(ranked[offset : offset + limit])
+        return list(ranked[start:stop])
+
+
+class NamesVector(Func):
+    """The lexemes of a record's name, other names, tags and linked names (weights A to C)."""
+
+    function = "ts_filter"
+    template = "%(function)s(%(expressions)s, '{a,b,c}')"
+    output_field = SearchVectorField()
+
+    def __init__(self):
+        super().__init__(F("vector"))
