@@ -2,7 +2,14 @@
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count
+
+
+def fetch(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 @dataclass(frozen=True)

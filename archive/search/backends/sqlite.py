@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from . import sqlite_facets
-from .base import Backend, RankWindow
+from .base import Backend, RankWindow, fetch
 
 FTS_TABLE = "archive_search_fts"
 VOCAB_TABLE = "archive_search_vocab"
@@ -40,12 +40,6 @@ def match_expression(query, with_prefixes=True):
         # The exact word as well as the prefix, so exact matches score higher.
         parts.append(f"({phrase} OR {phrase}*)" if term.prefix and with_prefixes else phrase)
     return " AND ".join(parts)
-
-
-def fetch(sql, params):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 class SQLiteBackend(Backend):
