@@ -74,6 +74,25 @@ def test_postgresql_vector_has_a_gin_index():
 @pytest.mark.postgres
 @postgres_only
 @pytest.mark.django_db
+def test_postgresql_keeps_entry_rows_narrow_and_names_indexed():
+    indexes = fetch("SELECT indexdef FROM pg_indexes WHERE tablename = 'archive_searchentry'")
+    assert any("ts_filter(vector" in indexdef for (indexdef,) in indexes)
+    (options,) = fetch("SELECT reloptions FROM pg_class WHERE relname = 'archive_searchentry'")[0]
+    assert "toast_tuple_target=128" in options
+
+
+@pytest.mark.postgres
+@postgres_only
+@pytest.mark.django_db
+def test_postgresql_search_leaves_the_planner_settings_as_they_were(client):
+    Person.objects.create(name="Orrin Maplethorpe", status=Status.PUBLISHED)
+    assert client.get("/search/", {"q": "maplethorpe"}).context["results"].total == 1
+    assert fetch("SHOW enable_seqscan", [])[0][0] == "on"
+
+
+@pytest.mark.postgres
+@postgres_only
+@pytest.mark.django_db
 def test_postgresql_entries_carry_weighted_folded_vectors():
     person = Person.objects.create(
         name="Émilie Lantéri",

@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import connection
-from django.db.models import Count
+
+from .. import facets
 
 
 def fetch(sql, params):
@@ -27,16 +29,11 @@ class RankWindow:
 class Backend:
     vendor = None
 
+    def __init__(self):
+        self._done = {}
+
     def prepare(self, entry, document):
         """Fill whatever the back end indexes itself on a new entry before it is written."""
-
-    def matching(self, entries, query):
-        """``entries`` narrowed to those matching every term of the parsed ``query``."""
-        raise NotImplementedError
-
-    def matching_names(self, entries, query):
-        """``entries`` whose name, title, other names, tags or linked records' names match."""
-        raise NotImplementedError
 
     def rank_window(self, entries, query, size):
         """Which matches ranking looks at when more than ``size`` match: a :class:`RankWindow`,
@@ -47,6 +44,16 @@ class Backend:
         broad it is). Ranking every match of a word found in half the archive costs several
         times the page's whole time budget; this bounds it.
         """
+        ids = self.matched(entries, query)
+        if len(ids) <= size:
+            return None
+        newest_from = int(np.partition(ids, len(ids) - size)[len(ids) - size])
+        named_from, named_older = self.newest_naming(entries, query, size, newest_from)
+        return RankWindow(newest_from, named_from, size, size + named_older)
+
+    def newest_naming(self, entries, query, size, below):
+        """Of the ``size`` newest matches naming the query (in a name, title, other names, tags
+        or linked records' names): the smallest id (0 if none), and how many are under ``below``."""
         raise NotImplementedError
 
     def ranked_ids(self, entries, query, offset, limit, window=None):
@@ -54,22 +61,53 @@ class Backend:
         page of them."""
         raise NotImplementedError
 
+    def match_ids(self, entries, query):
+        """The ids of the matching ``entries``, as one string of comma-separated numbers."""
+        raise NotImplementedError
+
+    def facet_source(self):
+        """What :func:`archive.search.facets.load` reads: "id,value_id,..." of every entry,
+        "entry_id,tag_id,..." of every tag link in entry order, {value_id: (kind, section,
+        year)}."""
+        raise NotImplementedError
+
+    def tag_rows(self, tag_ids):
+        """(id, slug, name) of the tags ``tag_ids``, in one query however many."""
+        raise NotImplementedError
+
+    def matched(self, entries, query):
+        """The ids of the matching ``entries`` as a numpy array, read once per search."""
+        key = ("matched", str(entries.query), query)
+        if key not in self._done:
+            self._done[key] = facets.parse_ids(self.match_ids(entries, query))
+        return self._done[key]
+
+    def counted(self, entries, query):
+        """Facet value and tag counts of the matches (see ``facets``), once per search."""
+        key = ("counted", str(entries.query), query)
+        if key not in self._done:
+            self._done[key] = facets.current(self).count(self.matched(entries, query))
+        return self._done[key]
+
     def facet_counts(self, entries, query):
         """(kind, section, year, count) of the matching ``entries``, one row per combination."""
-        matches = self.matching(entries, query).order_by()
-        return list(matches.values_list("kind", "section", "year").annotate(n=Count("id")))
+        values, _ = self.counted(entries, query)
+        return [(*value, number) for value, number in values.items()]
 
     def tag_counts(self, entries, query, limit):
         """(slug, name, count) of the ``limit`` tags most used by the matching ``entries``."""
-        from ..models import SearchEntry
-
-        matches = self.matching(entries, query).order_by().values("id")
-        return list(
-            SearchEntry.tags.through.objects.filter(searchentry__in=matches)
-            .values_list("tag__slug", "tag__name")
-            .annotate(n=Count("id"))
-            .order_by("-n", "tag__name")[:limit]
+        _, tags = self.counted(entries, query)
+        ranked = sorted(tags.items(), key=lambda item: -item[1])
+        if not ranked:
+            return []
+        # Ties at the cut are ordered by name, so read the names of every tag that could make it.
+        least = ranked[min(limit, len(ranked)) - 1][1]
+        candidates = {tag_id: number for tag_id, number in ranked if number >= least}
+        rows = sorted(
+            ((slug, name, candidates[tag_id]) for tag_id, slug, name in self.tag_rows(candidates)),
+            key=lambda row: (-row[2], row[1]),
         )
+        return rows[:limit]
 
     def optimize(self):
         """Tidy the index after a full rebuild."""

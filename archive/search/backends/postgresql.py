@@ -5,12 +5,15 @@ tsvector is written directly and queries use the ``simple`` configuration, so ac
 fold as on SQLite without the ``unaccent`` extension, which not every server lets us install.
 """
 
+from contextlib import contextmanager
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db import connection, transaction
 from django.db.models import F, Func, Value
 from django.db.models.functions import Cast
 
 from ..text import words
-from .base import Backend, RankWindow
+from .base import Backend, fetch
 
 CONFIG = "simple"
 # ts_rank weights for D (body), C (linked records' names), B (tags), A (name and aliases).
@@ -61,6 +64,20 @@ def tsquery(query):
     return " & ".join(parts)
 
 
+@contextmanager
+def without_sequential_scans():
+    """Keep the planner off reading every row for a query a GIN index answers.
+
+    For a word in half the archive PostgreSQL estimates that reading every row beats the GIN
+    index, but testing each row unpacks its (out-of-line) tsvector, which its cost model does
+    not count: 900 ms instead of 25 ms at 100,000 entries.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        yield
+        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+
+
 class PostgreSQLBackend(Backend):
     vendor = "postgresql"
 
@@ -89,15 +106,35 @@ class PostgreSQLBackend(Backend):
             names_vector=self.search_query(query)
         )
 
-    def rank_window(self, entries, query, size):
-        newest = self.matching(entries, query).order_by("-id").values_list("id", flat=True)
-        found = list(newest[size - 1 : size])
-        if not found:
-            return None
+    def match_ids(self, entries, query):
+        sql, params = self.matching(entries, query).order_by().values("id").query.sql_with_params()
+        with without_sequential_scans():
+            return fetch(f"SELECT string_agg(id::text, ',') FROM ({sql}) AS m", params)[0][0]  # noqa: S608
+
+    def facet_source(self):
+        # One statement, so the value ids and the values they stand for come from one snapshot.
+        entry_values, values = fetch(
+            "WITH e AS (SELECT id, kind, section, year, dense_rank() OVER"
+            " (ORDER BY kind, section, year NULLS FIRST) AS v FROM archive_searchentry)"
+            " SELECT (SELECT string_agg(id || ',' || v, ',') FROM e),"
+            " (SELECT json_agg(json_build_array(v, kind, section, year)) FROM"
+            " (SELECT DISTINCT v, kind, section, year FROM e) AS d)",
+            [],
+        )[0]
+        links = fetch(
+            "SELECT string_agg(searchentry_id || ',' || tag_id, ','"
+            " ORDER BY searchentry_id, tag_id) FROM archive_searchentry_tags",
+            [],
+        )[0][0]
+        return entry_values, links, {row[0]: tuple(row[1:]) for row in values or []}
+
+    def tag_rows(self, tag_ids):
+        return fetch("SELECT id, slug, name FROM taggit_tag WHERE id = ANY(%s)", [list(tag_ids)])
+
+    def newest_naming(self, entries, query, size, below):
         named = self.matching_names(entries, query).order_by("-id").values_list("id", flat=True)
-        named_ids = list(named[:size])
-        older = sum(1 for pk in named_ids if pk < found[0])
-        return RankWindow(found[0], min(named_ids, default=0), size, size + older)
+        ids = list(named[:size])
+        return min(ids, default=0), sum(1 for pk in ids if pk < below)
 
     def ranked_ids(self, entries, query, offset, limit, window=None):
         wanted = offset + limit

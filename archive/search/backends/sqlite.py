@@ -4,17 +4,15 @@ The FTS5 table uses the entry table as its external content and triggers keep th
 step (migration ``0010_search``), so writing entries is all the indexer does.
 
 Every query starts from the FTS5 match, so its cost follows the number of matches. Facets are
-counted in Python from the matching ids and each entry's facet values held in memory
-(``sqlite_facets``), which is several times faster than grouping joined rows in SQL.
+counted from the matching ids and each entry's facet values held in memory (``facets``), read
+from the narrow tables the triggers keep.
 """
 
 import json
 
 from django.db import connection
-from django.db.models.expressions import RawSQL
 
-from . import sqlite_facets
-from .base import Backend, RankWindow, fetch
+from .base import Backend, fetch
 
 FTS_TABLE = "archive_search_fts"
 VOCAB_TABLE = "archive_search_vocab"
@@ -46,8 +44,8 @@ class SQLiteBackend(Backend):
     vendor = "sqlite"
 
     def __init__(self):
+        super().__init__()
         self._expressions = {}
-        self._counts = {}
 
     def expression(self, query):
         """The FTS5 match expression of ``query``, without prefix parts that add nothing.
@@ -82,39 +80,18 @@ class SQLiteBackend(Backend):
         # full-text lookup per value): the match is read once and each rowid tested instead.
         return f" AND +{column} IN ({subquery})", list(params)
 
-    def matching(self, entries, query):
-        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
-        # The match expression is a parameter, built from quoted words only.
-        return entries.filter(id__in=RawSQL(sql, [self.expression(query)]))  # noqa: S611
-
     def names_expression(self, query):
         return f"{NAMING_COLUMNS} : ({self.expression(query)})"
 
-    def matching_names(self, entries, query):
-        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
-        return entries.filter(id__in=RawSQL(sql, [self.names_expression(query)]))  # noqa: S611
-
-    def rank_window(self, entries, query, size):
-        newest = self._select(
-            "rowid",
-            entries,
-            self.expression(query),
-            " ORDER BY rowid DESC LIMIT 1 OFFSET %s",
-            [size - 1],
-        )
-        if not newest:
-            return None
-        newest_from = newest[0][0]
-        # The newest ``size`` naming matches: where they start, and how many are older than the
-        # newest tier (the newest tier itself holds exactly ``size`` matches).
+    def newest_naming(self, entries, query, size, below):
         sql, params = self._sql(
             "rowid", entries, self.names_expression(query), " ORDER BY rowid DESC LIMIT %s", [size]
         )
-        named_from, named_older = fetch(
+        smallest, under = fetch(
             f"SELECT min(rowid), count(*) FILTER (WHERE rowid < %s) FROM ({sql})",  # noqa: S608
-            [newest_from, *params],
+            [below, *params],
         )[0]
-        return RankWindow(newest_from, named_from or 0, size, size + named_older)
+        return smallest or 0, under
 
     def ranked_ids(self, entries, query, offset, limit, window=None):
         expression = self.expression(query)
@@ -158,36 +135,27 @@ class SQLiteBackend(Backend):
     def _select(self, *args):
         return fetch(*self._sql(*args))
 
-    def _counted(self, entries, query):
-        """Facet value and tag counts of the matches, worked out once per search."""
-        key = (str(entries.query), query)
-        if key not in self._counts:
-            (joined,) = self._select("group_concat(rowid)", entries, self.expression(query))[0]
-            data = sqlite_facets.current()
-            self._counts[key] = (data, *data.count(sqlite_facets.parse_ids(joined)))
-        return self._counts[key]
+    def match_ids(self, entries, query):
+        return self._select("group_concat(rowid)", entries, self.expression(query))[0][0]
 
-    def facet_counts(self, entries, query):
-        data, values, _ = self._counted(entries, query)
-        return [(*data.values[value_id], number) for value_id, number in values.items() if value_id]
+    def facet_source(self):
+        # From the narrow tables the triggers keep (0010_search), not the wide entry rows.
+        entry_values = fetch(
+            "SELECT group_concat(id || ',' || value_id) FROM archive_search_facets", []
+        )[0][0]
+        links = fetch(
+            "SELECT group_concat(searchentry_id || ',' || tag_id) FROM (SELECT searchentry_id,"
+            " tag_id FROM archive_searchentry_tags ORDER BY searchentry_id, tag_id)",
+            [],
+        )[0][0]
+        values = fetch("SELECT id, kind, section, year FROM archive_search_facet_values", [])
+        return entry_values, links, {row[0]: tuple(row[1:]) for row in values}
 
-    def tag_counts(self, entries, query, limit):
-        _, _, tags = self._counted(entries, query)
-        ranked = sorted(tags.items(), key=lambda item: -item[1])
-        if not ranked:
-            return []
-        # Ties at the cut are ordered by name, so read the names of every tag that could make it.
-        least = ranked[min(limit, len(ranked)) - 1][1]
-        candidates = {tag_id: number for tag_id, number in ranked if number >= least}
-        named = fetch(
+    def tag_rows(self, tag_ids):
+        return fetch(
             "SELECT id, slug, name FROM taggit_tag WHERE id IN (SELECT value FROM json_each(%s))",
-            [json.dumps(list(candidates))],
+            [json.dumps(list(tag_ids))],
         )
-        rows = sorted(
-            ((slug, name, candidates[tag_id]) for tag_id, slug, name in named),
-            key=lambda row: (-row[2], row[1]),
-        )
-        return rows[:limit]
 
     def optimize(self):
         with connection.cursor() as cursor:

@@ -1,0 +1,85 @@
+"""Facet counts from every entry's facet values held in memory, for both back ends.
+
+Counting facets in SQL joins every match to its facet values and tags and groups the joined
+rows: for a word in half the archive that is ~150,000 rows per page (SQLite sorts them to
+group them; PostgreSQL reads every wide row). Instead each process keeps, per entry id, its
+(kind, section, year) value and its tag ids in numpy arrays; a page fetches the matching ids
+as one string and counts them with ``numpy.bincount`` (2 ms for 50,000 matches, where
+``collections.Counter`` takes 12). The arrays are checked against the index's version stamp
+(``archive_search_state``, changed by triggers on every write to the index: migration
+``0012_search_at_scale``) before every count, so they are never stale: the next count after a
+change reloads them, which costs about 0.15 s per 100,000 entries.
+"""
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection
+
+_lock = threading.Lock()
+_loaded = {}
+
+
+@dataclass(frozen=True, eq=False)
+class FacetData:
+    version: int
+    value_of: np.ndarray  # entry id -> facet value id (0: no entry)
+    tag_starts: np.ndarray  # entry id -> where its tags start in tag_ids; one more at the end
+    tag_ids: np.ndarray  # every entry's tag ids, entry after entry
+    values: dict  # facet value id -> (kind, section, year)
+
+    def count(self, ids):
+        """({(kind, section, year): count}, {tag id: count}) over the entries ``ids``."""
+        ids = ids[ids < len(self.value_of)]  # written since this was read: the next count has it
+        starts = self.tag_starts[ids]
+        lengths = self.tag_starts[ids + 1] - starts
+        # Positions in tag_ids of every tag of every entry: each entry's run, one after another.
+        run_offsets = np.cumsum(lengths) - lengths
+        positions = np.arange(lengths.sum()) + np.repeat(starts - run_offsets, lengths)
+        values = {
+            self.values[value_id]: number
+            for value_id, number in nonzero_counts(np.bincount(self.value_of[ids])).items()
+            if value_id in self.values  # 0 (no entry), or added since: the next count has it
+        }
+        return values, nonzero_counts(np.bincount(self.tag_ids[positions]))
+
+
+def nonzero_counts(counts):
+    found = np.flatnonzero(counts)
+    return dict(zip(found.tolist(), counts[found].tolist(), strict=True))
+
+
+def parse_ids(joined):
+    """The numbers of a comma-separated string of integers (``group_concat``, ``string_agg``)."""
+    return np.fromstring(joined or "", dtype=np.int64, sep=",")
+
+
+def current(backend):
+    """This database's facet data, reloaded when the index has changed since it was read."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version FROM archive_search_state")
+        (version,) = cursor.fetchone()
+    key = (connection.vendor, connection.settings_dict["NAME"])
+    data = _loaded.get(key)
+    if data is None or data.version != version:
+        with _lock:
+            data = _loaded.get(key)
+            if data is None or data.version != version:
+                data = _loaded[key] = load(version, *backend.facet_source())
+    return data
+
+
+def load(version, entry_values, links, values):
+    """Facet data from "id,value_id,..." and "entry_id,tag_id,..." strings (links in entry
+    order) and {value_id: (kind, section, year)}. The stamp was read first: a write landing
+    meanwhile leaves newer data under the older stamp, which only means one more reload."""
+    entries = parse_ids(entry_values).reshape(-1, 2)
+    links = parse_ids(links).reshape(-1, 2)
+    size = int(entries[:, 0].max()) + 1 if len(entries) else 1
+    value_of = np.zeros(size, dtype=np.int64)
+    value_of[entries[:, 0]] = entries[:, 1]
+    links = links[links[:, 0] < size]
+    tag_starts = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(links[:, 0], minlength=size), out=tag_starts[1:])
+    return FacetData(version, value_of, tag_starts, links[:, 1].copy(), values)
