@@ -70,16 +70,24 @@ def current(backend):
     return data
 
 
-def load(version, entry_values, links, values):
-    """Facet data from "id,value_id,..." and "entry_id,tag_id,..." strings (links in entry
-    order) and {value_id: (kind, section, year)}. The stamp was read first: a write landing
-    meanwhile leaves newer data under the older stamp, which only means one more reload."""
-    entries = parse_ids(entry_values).reshape(-1, 2)
-    links = parse_ids(links).reshape(-1, 2)
-    size = int(entries[:, 0].max()) + 1 if len(entries) else 1
+def load(version, value_groups, links):
+    """Facet data from [((kind, section, year), "entry_id,entry_id,..."), ...] and
+    "entry_id,tag_id,entry_id,tag_id,..." of every tag link.
+
+    The stamp was read before them: a write landing meanwhile (even between the two reads)
+    leaves newer data under the older stamp, which only means the next count reloads.
+    """
+    values, groups = {}, []
+    for value_id, (value, joined) in enumerate(value_groups, start=1):
+        values[value_id] = tuple(value)
+        groups.append((value_id, parse_ids(joined)))
+    size = max((int(ids.max()) for _, ids in groups if len(ids)), default=0) + 1
     value_of = np.zeros(size, dtype=np.int64)
-    value_of[entries[:, 0]] = entries[:, 1]
+    for value_id, ids in groups:
+        value_of[ids] = value_id
+    links = parse_ids(links).reshape(-1, 2)
     links = links[links[:, 0] < size]
+    links = links[np.argsort(links[:, 0], kind="stable")]
     tag_starts = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(np.bincount(links[:, 0], minlength=size), out=tag_starts[1:])
     return FacetData(version, value_of, tag_starts, links[:, 1].copy(), values)

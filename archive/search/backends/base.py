@@ -66,9 +66,8 @@ class Backend:
         raise NotImplementedError
 
     def facet_source(self):
-        """What :func:`archive.search.facets.load` reads: "id,value_id,..." of every entry,
-        "entry_id,tag_id,..." of every tag link in entry order, {value_id: (kind, section,
-        year)}."""
+        """What :func:`archive.search.facets.load` reads: [((kind, section, year),
+        "entry_id,entry_id,..."), ...] and "entry_id,tag_id,..." of every tag link."""
         raise NotImplementedError
 
     def tag_rows(self, tag_ids):

@@ -112,21 +112,16 @@ class PostgreSQLBackend(Backend):
             return fetch(f"SELECT string_agg(id::text, ',') FROM ({sql}) AS m", params)[0][0]  # noqa: S608
 
     def facet_source(self):
-        # One statement, so the value ids and the values they stand for come from one snapshot.
-        entry_values, values = fetch(
-            "WITH e AS (SELECT id, kind, section, year, dense_rank() OVER"
-            " (ORDER BY kind, section, year NULLS FIRST) AS v FROM archive_searchentry)"
-            " SELECT (SELECT string_agg(id || ',' || v, ',') FROM e),"
-            " (SELECT json_agg(json_build_array(v, kind, section, year)) FROM"
-            " (SELECT DISTINCT v, kind, section, year FROM e) AS d)",
+        value_groups = fetch(
+            "SELECT kind, section, year, string_agg(id::text, ',') FROM archive_searchentry"
+            " GROUP BY kind, section, year",
             [],
-        )[0]
+        )
         links = fetch(
-            "SELECT string_agg(searchentry_id || ',' || tag_id, ','"
-            " ORDER BY searchentry_id, tag_id) FROM archive_searchentry_tags",
+            "SELECT string_agg(searchentry_id || ',' || tag_id, ',') FROM archive_searchentry_tags",
             [],
         )[0][0]
-        return entry_values, links, {row[0]: tuple(row[1:]) for row in values or []}
+        return [(row[:3], row[3]) for row in value_groups], links
 
     def tag_rows(self, tag_ids):
         return fetch("SELECT id, slug, name FROM taggit_tag WHERE id = ANY(%s)", [list(tag_ids)])

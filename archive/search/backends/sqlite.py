@@ -140,16 +140,17 @@ class SQLiteBackend(Backend):
 
     def facet_source(self):
         # From the narrow tables the triggers keep (0010_search), not the wide entry rows.
-        entry_values = fetch(
-            "SELECT group_concat(id || ',' || value_id) FROM archive_search_facets", []
-        )[0][0]
+        value_groups = fetch(
+            "SELECT v.kind, v.section, v.year, g.ids FROM (SELECT value_id, group_concat(id)"
+            " AS ids FROM archive_search_facets GROUP BY value_id) AS g"
+            " JOIN archive_search_facet_values AS v ON v.id = g.value_id",
+            [],
+        )
         links = fetch(
-            "SELECT group_concat(searchentry_id || ',' || tag_id) FROM (SELECT searchentry_id,"
-            " tag_id FROM archive_searchentry_tags ORDER BY searchentry_id, tag_id)",
+            "SELECT group_concat(searchentry_id || ',' || tag_id) FROM archive_searchentry_tags",
             [],
         )[0][0]
-        values = fetch("SELECT id, kind, section, year FROM archive_search_facet_values", [])
-        return entry_values, links, {row[0]: tuple(row[1:]) for row in values}
+        return [(row[:3], row[3]) for row in value_groups], links
 
     def tag_rows(self, tag_ids):
         return fetch(
