@@ -143,11 +143,9 @@ def search(query, kind=None, tag=None, section=None, year=None, page=1):
     if "year" in filters:
         entries = entries.filter(year=filters["year"])
     results.facets = facets(backend, entries, parsed, filters)
-    results.total = results.ranked = sum(value.count for value in results.facets["kind"])
-    window = None
-    if results.total > settings.ARCHIVE_SEARCH_RANK_WINDOW:
-        window = backend.rank_window(entries, parsed, settings.ARCHIVE_SEARCH_RANK_WINDOW)
-        results.ranked = window.count if window else results.total
+    results.total = sum(value.count for value in results.facets["kind"])
+    window = backend.rank_window(entries, parsed, settings.ARCHIVE_SEARCH_RANK_WINDOW)
+    results.ranked = window.count if window else results.total
     paginator = Paginator(
         RankedHits(backend, entries, parsed, results.ranked, window), settings.ARCHIVE_PAGE_SIZE
     )
