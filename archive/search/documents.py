@@ -8,7 +8,9 @@ through ``published()``, linked records too.
 
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
+from taggit.models import TaggedItem
 
 from ..models import Article, Event, Organization, Person, Place, Quotation
 
@@ -58,8 +60,9 @@ class Document:
 
 
 def indexable(model):
-    """The published records of ``model`` with everything their documents read, prefetched."""
-    queryset = model.objects.published().prefetch_related("tags")
+    """The published records of ``model`` with what their documents read prefetched (tags
+    apart: see :func:`tags_of`)."""
+    queryset = model.objects.published()
     for name, target in NAMED_LINKS.get(model, {}).items():
         queryset = queryset.prefetch_related(
             Prefetch(name, queryset=target.objects.published().order_by())
@@ -81,11 +84,26 @@ def related_names(record):
     return names
 
 
-def document_for(record):
+def tags_of(model, pks):
+    """{pk: [tags]} of ``model``'s records ``pks``, in one query.
+
+    Prefetching ``tags`` does the same in one query too, but builds a taggit queryset per
+    record to hold them: a millisecond each, a fifth of an import's time.
+    """
+    tagged = TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=pks
+    ).select_related("tag")
+    found = {}
+    for item in tagged.order_by("tag__name"):
+        found.setdefault(item.object_id, []).append(item.tag)
+    return found
+
+
+def document_for(record, tags):
     builder = BUILDERS[type(record)]
     document = builder(record)
     document.related = related_names(record)
-    document.tags = list(record.tags.all())
+    document.tags = tags
     return document
 
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from django.db import transaction
 
 from .backends import get_backend
-from .documents import INDEXED_MODELS, document_for, indexable, kind_of
+from .documents import INDEXED_MODELS, document_for, indexable, kind_of, tags_of
 from .models import SearchEntry
 
 CHUNK_SIZE = 500
@@ -66,9 +66,13 @@ def _reindex_now(model, pks):
 
 def _write(backend, kind, records):
     """Create the entries (and their tag links) of ``records``; returns how many."""
+    records = list(records)
+    if not records:
+        return 0
+    tags = tags_of(type(records[0]), [record.pk for record in records])
     entries, tag_lists = [], []
     for record in records:
-        document = document_for(record)
+        document = document_for(record, tags.get(record.pk, []))
         entry = SearchEntry(
             kind=kind,
             object_id=record.pk,
