@@ -231,17 +231,8 @@ def _highlight_layout(text, layout, finders, max_words):
     else:
         offsets = offsets[: bisect_left(offsets, finish)]
     offsets = offsets[bisect_left(offsets, begin) :]
-    parts = ["…" if begin else ""]
-    cursor = begin
-    for start in offsets:
-        end = marks[start]
-        parts.append(escape(text[cursor:start]))
-        parts.append(f"<mark>{escape(text[start:end])}</mark>")
-        cursor = end
-    parts.append(escape(text[cursor:finish]))
-    if finish < len(text):
-        parts.append("…")
-    return mark_safe("".join(parts)), bool(marks)  # noqa: S308 (every piece escaped above)
+    spans = [(start, marks[start]) for start in offsets]
+    return _assemble(text, begin, finish, spans), bool(marks)
 
 
 def _layout_window(layout, offsets, size):
@@ -307,18 +298,23 @@ def _highlight_tokens(text, scanned, terms, max_words):
         return escape(text[:500]), False
     begin = 0 if start == 0 else tokens[start][0]
     finish = len(text) if end >= len(tokens) else tokens[end - 1][1]
+    spans = [tokens[index][:2] for index in range(start, end) if index in marked]
+    return _assemble(text, begin, finish, spans), bool(marked)
+
+
+def _assemble(text, begin, finish, spans):
+    """Escaped HTML of ``text[begin:finish]`` with the (start, end) ``spans`` in <mark>, and
+    an ellipsis for each end cut off."""
     parts = ["…" if begin else ""]
     cursor = begin
-    for index in range(start, end):
-        if index in marked:
-            token_start, token_end, _ = tokens[index]
-            parts.append(escape(text[cursor:token_start]))
-            parts.append(f"<mark>{escape(text[token_start:token_end])}</mark>")
-            cursor = token_end
+    for start, end in spans:
+        parts.append(escape(text[cursor:start]))
+        parts.append(f"<mark>{escape(text[start:end])}</mark>")
+        cursor = end
     parts.append(escape(text[cursor:finish]))
     if finish < len(text):
         parts.append("…")
-    return mark_safe("".join(parts)), bool(marked)  # noqa: S308 (every piece escaped above)
+    return mark_safe("".join(parts))  # noqa: S308 (every piece escaped above)
 
 
 def _matched_positions(tokens, terms):
