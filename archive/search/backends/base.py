@@ -23,7 +23,7 @@ class RankWindow:
     newest_from: int
     named_from: int
     size: int  # how many of the newest matches it holds
-    count: int = 0
+    count: int
 
 
 class Backend:
@@ -59,6 +59,23 @@ class Backend:
     def ranked_ids(self, entries, query, offset, limit, window=None):
         """Ids of the matching ``entries`` (within the ``window``), most relevant first, one
         page of them."""
+        if window is None:
+            return [pk for pk, _ in self.scored(entries, query, offset, limit)]
+        # Each tier as its own id range, so each reads only its own rows; scores do not depend
+        # on the range, so the tiers merge.
+        wanted = offset + limit
+        rows = self.scored(entries, query, 0, wanted, ids_from=window.newest_from)
+        if window.count > window.size:  # naming matches older than the newest ones
+            rows += self.scored(
+                entries, query, 0, wanted, naming_ids=(window.named_from, window.newest_from)
+            )
+        rows.sort(key=lambda row: (row[1], row[0]))
+        return [pk for pk, _ in rows[offset:wanted]]
+
+    def scored(self, entries, query, offset, limit, ids_from=None, naming_ids=None):
+        """(id, score) of the matching ``entries``, lowest score (most relevant) first, from
+        ``offset``, at most ``limit``: only ids from ``ids_from`` up, or only those naming the
+        query with ids in the range ``naming_ids`` (from, to)."""
         raise NotImplementedError
 
     def match_ids(self, entries, query):

@@ -131,22 +131,13 @@ class PostgreSQLBackend(Backend):
         ids = list(named[:size])
         return min(ids, default=0), sum(1 for pk in ids if pk < below)
 
-    def ranked_ids(self, entries, query, offset, limit, window=None):
-        wanted = offset + limit
-        if window is None:
-            return [pk for pk, _ in self._ranked(entries, query, offset, wanted)]
-        # Each tier as its own id range, so each reads only its own rows; ranks merge.
-        rows = self._ranked(entries.filter(id__gte=window.newest_from), query, 0, wanted)
-        if window.count > window.size:  # naming matches older than the newest ones
-            named = self.matching_names(entries, query).filter(
-                id__gte=window.named_from, id__lt=window.newest_from
+    def scored(self, entries, query, offset, limit, ids_from=None, naming_ids=None):
+        if ids_from is not None:
+            entries = entries.filter(id__gte=ids_from)
+        if naming_ids is not None:
+            entries = self.matching_names(entries, query).filter(
+                id__gte=naming_ids[0], id__lt=naming_ids[1]
             )
-            rows += self._ranked(named, query, 0, wanted)
-        rows.sort(key=lambda row: (-row[1], row[0]))
-        return [pk for pk, _ in rows[offset:wanted]]
-
-    def _ranked(self, entries, query, start, stop):
-        """(id, rank) of the matching ``entries`` from ``start`` to ``stop``, best first."""
         search_query = self.search_query(query)
         rank = SearchRank(
             F("vector"), search_query, weights=RANK_WEIGHTS, normalization=RANK_NORMALIZATION
@@ -157,7 +148,8 @@ class PostgreSQLBackend(Backend):
             .order_by("-rank", "id")
             .values_list("id", "rank")
         )
-        return list(ranked[start:stop])
+        # The lowest score first, as on every back end.
+        return [(pk, -rank) for pk, rank in ranked[offset : offset + limit]]
 
 
 class NamesVector(Func):

@@ -93,35 +93,20 @@ class SQLiteBackend(Backend):
         )[0]
         return smallest or 0, under
 
-    def ranked_ids(self, entries, query, offset, limit, window=None):
-        expression = self.expression(query)
-        tail = f" ORDER BY {BM25}, rowid LIMIT %s OFFSET %s"
-        if window is None:
-            return [
-                row[0] for row in self._select("rowid", entries, expression, tail, [limit, offset])
-            ]
-        # Two queries, each giving FTS5 a rowid range to seek to, instead of one OR that makes
-        # it read every match; BM25 scores do not depend on the rowid range, so they merge.
-        select, tail = f"rowid, {BM25}", f" ORDER BY {BM25}, rowid LIMIT %s"
-        wanted = offset + limit
-        rows = self._select(
-            select, entries, expression, f" AND rowid >= %s{tail}", [window.newest_from, wanted]
-        )
-        if window.count > window.size:  # naming matches older than the newest ones
-            named = (
+    def scored(self, entries, query, offset, limit, ids_from=None, naming_ids=None):
+        # Rowid bounds go to FTS5 as they are, so it seeks to them instead of reading every match.
+        tail, params = "", []
+        if ids_from is not None:
+            tail, params = " AND rowid >= %s", [ids_from]
+        if naming_ids is not None:
+            tail = (
                 f" AND rowid >= %s AND rowid < %s AND +rowid IN (SELECT rowid FROM {FTS_TABLE}"  # noqa: S608
                 f" WHERE {FTS_TABLE} MATCH %s AND rowid >= %s AND rowid < %s)"
             )
-            bounds = [window.named_from, window.newest_from]
-            rows += self._select(
-                select,
-                entries,
-                expression,
-                f"{named}{tail}",
-                [*bounds, self.names_expression(query), *bounds, wanted],
-            )
-        rows.sort(key=lambda row: (row[1], row[0]))
-        return [row[0] for row in rows[offset:wanted]]
+            params = [*naming_ids, self.names_expression(query), *naming_ids]
+        tail += f" ORDER BY {BM25}, rowid LIMIT %s OFFSET %s"
+        select = f"rowid, {BM25}"
+        return self._select(select, entries, self.expression(query), tail, [*params, limit, offset])
 
     def _sql(self, select, entries, expression, tail="", tail_params=()):
         """SELECT ``select`` over the FTS5 matches of ``expression`` among ``entries``."""
