@@ -1,6 +1,7 @@
 """Editing end to end: Editors and Contributors at work in the admin of a real browser."""
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -31,10 +32,18 @@ def choose_in_autocomplete(page, label, typed, option):
     """Use an admin autocomplete widget: click it, type part of a name, pick the suggestion."""
     box = page.get_by_role("searchbox", name=label, exact=True)
     box.click()
-    page.keyboard.type(typed)
+    # Opening the box lists every record, and each keystroke asks again: wait for the answer
+    # to the whole typed text, as a person waits for the list to settle, before choosing.
+    with page.expect_response(lambda response: suggestions_for(response, typed)):
+        page.keyboard.type(typed)
     page.get_by_role("option", name=option).click()
     chosen = box.locator("xpath=ancestor::ul[1]").get_by_role("listitem").filter(has_text=option)
     expect(chosen).to_be_visible()
+
+
+def suggestions_for(response, typed):
+    url = urlsplit(response.url)
+    return url.path == "/admin/autocomplete/" and parse_qs(url.query).get("term") == [typed]
 
 
 def save(page):
