@@ -322,7 +322,6 @@ def _restore_postgresql(connection, dump):
     pg_restore = _postgresql_tool("pg_restore", connection)
     psql = _postgresql_tool("psql", connection)
     flags, database, env = _postgresql_arguments(connection)
-    connection.close()  # holds no lock on the tables dropped below
     # pg_restore turns the dump into SQL, which psql runs in one transaction after dropping
     # what the database holds now (also what the backup does not have, such as a newer
     # migration's tables and functions): all or nothing.
