@@ -7,6 +7,7 @@ created and dropped here). The tests are transactional: pg_dump sees committed r
 """
 
 import json
+import sqlite3
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from io import StringIO
@@ -21,6 +22,7 @@ from archive.models import Article, ImportRun, Person, Status
 from tests.fixtures.importing import FIXTURES, run_import
 
 pytestmark = pytest.mark.django_db(transaction=True)
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite only")
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
 
 RESTORED = "restored"
@@ -46,9 +48,9 @@ def running_archive(seed, django_user_model):
     assert ImportRun.objects.count() >= 3
 
 
-def backup(folder):
+def backup(folder, database="default"):
     out = StringIO()
-    call_command("backup_archive", str(folder), stdout=out)
+    call_command("backup_archive", str(folder), database=database, stdout=out)
     return out.getvalue()
 
 
@@ -234,6 +236,28 @@ def test_backing_up_into_a_folder_that_holds_files_is_refused(db, tmp_path):
     (tmp_path / "backup" / "notes.txt").write_text("mine")
     with pytest.raises(CommandError, match="not an empty folder"):
         backup(tmp_path / "backup")
+
+
+@sqlite_only
+def test_sqlite_backs_up_while_an_editor_is_writing_and_holds_only_committed_rows(
+    running_archive, tmp_path
+):
+    """The site's own database file, in WAL mode, with a write transaction left open."""
+    backup(tmp_path / "first")
+    with empty_database(tmp_path) as site:
+        restore(tmp_path / "first")
+        committed = Tag.objects.using(RESTORED).count()
+        editor = sqlite3.connect(site.settings_dict["NAME"], isolation_level=None)
+        try:
+            assert editor.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+            editor.execute("BEGIN IMMEDIATE")
+            editor.execute("INSERT INTO taggit_tag (name, slug) VALUES ('half-saved', 'half')")
+            backup(tmp_path / "second", database=RESTORED)
+        finally:
+            editor.execute("ROLLBACK")
+            editor.close()
+    manifest = json.loads((tmp_path / "second" / "manifest.json").read_text())
+    assert manifest["tables"]["taggit_tag"] == committed
 
 
 @pytest.mark.postgres
