@@ -6,7 +6,7 @@ A backup is a folder:
   consistent copy while editors write) or ``database.dump`` (``pg_dump --format=custom``, in
   the snapshot the row counts were read in);
 - ``media/`` (the files under ``MEDIA_ROOT``, when there are any);
-- ``manifest.json``, written last: format version, time, database vendor, the applied
+- ``manifest.json``: format version, time, database vendor, the applied
   migrations, the rows of every table, and each file's name, size and SHA-256.
 
 Restoring checks the manifest and every file's hash before touching anything, refuses a
@@ -100,14 +100,27 @@ def create_backup(directory, connection):
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise BackupError(f"{directory} exists and is not an empty folder; name a new folder.")
     vendor = _vendor(connection)
-    directory.mkdir(parents=True, exist_ok=True)
-    database_file = directory / DATABASE_FILES[vendor]
+    # Written beside the folder and renamed when complete: a backup that fails halfway
+    # leaves nothing that looks like a backup.
+    work = directory.with_name(directory.name + ".partial")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        manifest = _write_backup(work, connection, vendor)
+        work.replace(directory)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return manifest
+
+
+def _write_backup(folder, connection, vendor):
+    database_file = folder / DATABASE_FILES[vendor]
     if vendor == "sqlite":
         tables, migrations = _backup_sqlite(connection, database_file)
     else:
         tables, migrations = _backup_postgresql(connection, database_file)
-    media = _copy_tree(_media_root(), directory / MEDIA_FOLDER)
-    files = [database_file, *media]
+    media = _copy_tree(_media_root(), folder / MEDIA_FOLDER)
     manifest = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
@@ -115,11 +128,10 @@ def create_backup(directory, connection):
         "vendor": vendor,
         "migrations": [f"{app}.{name}" for app, name in migrations],
         "tables": tables,
-        "files": [_describe(directory, path) for path in files],
+        "files": [_describe(folder, path) for path in [database_file, *media]],
     }
-    partial = directory / (MANIFEST + ".partial")
-    partial.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    partial.replace(directory / MANIFEST)
+    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    (folder / MANIFEST).write_text(text, "utf-8")
     return manifest
 
 
@@ -307,7 +319,7 @@ def restore_backup(directory, connection, *, force=False, dry_run=False):
 
 def _restore_sqlite(connection, database_file):
     connection.ensure_connection()
-    backup = sqlite3.connect(f"file:{database_file}?mode=ro", uri=True)
+    backup = sqlite3.connect(database_file.resolve().as_uri() + "?mode=ro", uri=True)
     try:
         # The backup API writes the whole copy into the live database in one transaction:
         # readers see the old archive or the restored one, never a mixture.

@@ -266,3 +266,5 @@ def test_postgresql_without_pg_dump_says_what_to_install(db, tmp_path, monkeypat
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(CommandError, match="pg_dump was not found.*postgresql-client-"):
         backup(tmp_path / "backup")
+    assert not (tmp_path / "backup").exists()
+    assert not (tmp_path / "backup.partial").exists()
