@@ -65,6 +65,7 @@ def empty_database(tmp_path):
     """A second, empty database under the alias ``restored``."""
     settings = connections["default"].settings_dict
     postgres = connection.vendor == "postgresql"
+    tmp_path.mkdir(parents=True, exist_ok=True)
     name = f"{settings['NAME']}_restored" if postgres else str(tmp_path / "restored.sqlite3")
     if postgres:
         with connection.cursor() as cursor:
@@ -229,6 +230,23 @@ def test_a_backup_of_the_other_vendor_or_a_newer_version_is_refused(running_arch
     refusal = pytest.raises(CommandError, match="newer version of Archive .*archive.9999_future")
     with empty_database(tmp_path), refusal:
         restore(tmp_path / "backup")
+
+
+def test_a_backup_older_than_the_code_is_restored_then_migrated(db, tmp_path):
+    with empty_database(tmp_path / "old") as old:
+        call_command("migrate", "archive", "0012", database=RESTORED, verbosity=0)
+        backup(tmp_path / "backup", database=RESTORED)
+        with old.cursor() as cursor:
+            assert "archive_article_pub_dated" not in _index_names(old, cursor)
+    with empty_database(tmp_path / "new") as new:
+        assert "Applied " in restore(tmp_path / "backup")
+        with new.cursor() as cursor:
+            assert "archive_article_pub_dated" in _index_names(new, cursor)
+
+
+def _index_names(database, cursor):
+    constraints = database.introspection.get_constraints(cursor, "archive_article")
+    return {name for name, info in constraints.items() if info["index"]}
 
 
 def test_backing_up_into_a_folder_that_holds_files_is_refused(db, tmp_path):
