@@ -14,7 +14,8 @@ from ..models import Affiliation
 from ..models.base import lines
 from .jsonarchive import FORMAT_NAME, FORMAT_VERSION
 from .jsonlines import RECORD_KEY
-from .kinds import KIND_ORDER, KINDS
+from .kinds import KIND_ORDER, KINDS, TIMESTAMPS
+from .tags import TAG_KIND, export_tags, tag_order
 
 CHUNK_SIZE = 1000
 EXPORT_FORMATS = ("json", "jsonl")
@@ -57,7 +58,7 @@ def record_dict(kind, instance):
             target = getattr(instance, name)
             data[name] = target.slug if target is not None else None
         elif name == "tags":
-            data[name] = sorted((tag.name for tag in instance.tags.all()), key=_tag_order)
+            data[name] = sorted((tag.name for tag in instance.tags.all()), key=tag_order)
         elif name == "affiliations":
             data[name] = sorted(
                 (
@@ -66,13 +67,11 @@ def record_dict(kind, instance):
                 ),
                 key=lambda item: (item["organization"], item["role"]),
             )
+        elif name in TIMESTAMPS:
+            data[name] = getattr(instance, name).isoformat()
         else:
             data[name] = str(getattr(instance, name))
     return data
-
-
-def _tag_order(name):
-    return (name.casefold(), name)
 
 
 def write_json(out, counts):
@@ -80,6 +79,14 @@ def write_json(out, counts):
     out.write("{\n")
     out.write(f'  "format": {json.dumps(FORMAT_NAME)},\n')
     out.write(f'  "version": {json.dumps(FORMAT_VERSION)}')
+    out.write(',\n  "tags": [')
+    first = True
+    for tag in export_tags():
+        counts[TAG_KIND] += 1
+        out.write("\n" if first else ",\n")
+        first = False
+        out.write("    " + json.dumps(tag, ensure_ascii=False))
+    out.write("]" if first else "\n  ]")
     for kind_name in KIND_ORDER:
         kind = KINDS[kind_name]
         out.write(f",\n  {json.dumps(kind.plural)}: [")
@@ -97,6 +104,9 @@ def write_json(out, counts):
 def write_json_lines(out, counts):
     """The archive as JSON Lines: a header line, then one record a line, in link order."""
     out.write(json.dumps({"format": FORMAT_NAME, "version": FORMAT_VERSION}) + "\n")
+    for tag in export_tags():
+        counts[TAG_KIND] += 1
+        out.write(json.dumps({RECORD_KEY: TAG_KIND, **tag}, ensure_ascii=False) + "\n")
     for kind_name in KIND_ORDER:
         for data in export_records(KINDS[kind_name]):
             counts[kind_name] += 1
@@ -107,6 +117,6 @@ def export_archive(out, fmt="json"):
     """Write the whole archive to the text stream ``out``; returns the count per kind."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {EXPORT_FORMATS}")
-    counts = Counter(dict.fromkeys(KIND_ORDER, 0))
+    counts = Counter(dict.fromkeys([TAG_KIND, *KIND_ORDER], 0))
     (write_json if fmt == "json" else write_json_lines)(out, counts)
     return dict(counts)

@@ -5,6 +5,7 @@ import json
 from .captures import CaptureError, body_from_capture, read_capture
 from .kinds import KIND_ORDER, KINDS
 from .problems import Location
+from .tags import TAG_KIND
 
 FORMAT_NAME = "archive"
 FORMAT_VERSION = 1
@@ -42,10 +43,19 @@ def read_json_archive(source, problems, **options):
             "version",
         )
         return
-    known = {"format", "version", "exported_at", *(KINDS[k].plural for k in KIND_ORDER)}
+    known = {"format", "version", "exported_at", "tags", *(KINDS[k].plural for k in KIND_ORDER)}
     for key in document:
         if key not in known:
             problems.add(Location(display), f"unknown section; expected {sorted(known)}", key)
+    # Tags first, with their slugs, before the records that name them (older exports have none).
+    tags = document.get("tags", [])
+    if not isinstance(tags, list):
+        problems.add(Location(display), "expected a list of tags", "tags")
+        tags = []
+    for number, data in enumerate(tags, start=1):
+        name = data.get("name") if isinstance(data, dict) else None
+        label = f"tags[{number}]" + (f" (“{name}”)" if isinstance(name, str) else "")
+        yield TAG_KIND, data, Location(display, record=label)
     for kind_name in KIND_ORDER:
         plural = KINDS[kind_name].plural
         records = document.get(plural, [])

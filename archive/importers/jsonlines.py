@@ -11,6 +11,7 @@ import json
 from .jsonarchive import FORMAT_NAME, FORMAT_VERSION
 from .kinds import KINDS
 from .sources import EncodingProblem
+from .tags import TAG_KIND
 
 RECORD_KEY = "record"
 
@@ -34,8 +35,8 @@ def read_json_lines(source, problems, **options):
                 _check_header(data, location, problems)
                 continue
             kind = data.pop(RECORD_KEY, None)
-            if kind not in KINDS:
-                expected = f"expected one of {', '.join(KINDS)}"
+            if kind not in KINDS and kind != TAG_KIND:
+                expected = f"expected one of {', '.join([TAG_KIND, *KINDS])}"
                 message = (
                     f"unknown kind of record “{kind}”; {expected}"
                     if isinstance(kind, str)

@@ -4,6 +4,9 @@ from dataclasses import dataclass, field
 
 from ..models import Article, Event, Organization, Person, Place, Quotation
 
+# Set by the database on every write; an import that gives them (an export) has them restored.
+TIMESTAMPS = ("created_at", "updated_at")
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -16,7 +19,7 @@ class Kind:
 
     @property
     def scalar_fields(self):
-        skip = {"id", "created_at", "updated_at", "import_run", *self.foreign_keys}
+        skip = {"id", *TIMESTAMPS, "import_run", *self.foreign_keys}
         return [
             f.name
             for f in self.model._meta.concrete_fields
@@ -27,7 +30,7 @@ class Kind:
     def accepted_keys(self):
         """Every key a record of this kind may have, in the order exports write them."""
         extra = {"tags"} | ({"affiliations"} if self.model is Person else set())
-        return [*self.scalar_fields, *self.links, *self.foreign_keys, *sorted(extra)]
+        return [*self.scalar_fields, *self.links, *self.foreign_keys, *sorted(extra), *TIMESTAMPS]
 
     @property
     def required_fields(self):

@@ -17,12 +17,14 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.dateparse import parse_datetime
 from taggit.models import Tag, TaggedItem
 
 from ..models import Affiliation, Article, Organization, Person
 from ..search.index import reindex
 from .bookkeeping import CACHE_SIZE, BoundedCache, PrimaryKeySet
-from .kinds import KINDS, KINDS_BY_MODEL
+from .kinds import KINDS, KINDS_BY_MODEL, TIMESTAMPS
+from .tags import TAG_KIND, write_tag
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class RecordWriter:
         self.slug_cache = defaultdict(lambda: BoundedCache(CACHE_SIZE))
         self.tag_cache = BoundedCache(CACHE_SIZE)
         self.pending_rows = defaultdict(list)
+        self.pending_timestamps = defaultdict(list)
         self.prefetched = {}
         self._slug_proven_unique = None
 
@@ -128,12 +131,19 @@ class RecordWriter:
         for model, rows in self.pending_rows.items():
             model._default_manager.bulk_create(rows, batch_size=1000)
         self.pending_rows.clear()
+        # Given times replace the ones save() just set: bulk_update leaves auto_now alone and
+        # sends no signals.
+        for model, rows in self.pending_timestamps.items():
+            model._default_manager.bulk_update(rows, TIMESTAMPS, batch_size=500)
+        self.pending_timestamps.clear()
 
     def skip(self, kind_name, number=1):
         self.counts[kind_name]["skipped"] += number
 
     def write(self, kind_name, data, location):
         """Validate and write one record; returns it, or None after reporting problems."""
+        if kind_name == TAG_KIND:
+            return self._write_tag(data, location)
         kind = KINDS.get(kind_name)
         if kind is None:
             self.problems.add(
@@ -153,6 +163,7 @@ class RecordWriter:
                     f"unknown field; a {kind.name} has {', '.join(kind.accepted_keys)}",
                     key,
                 )
+        timestamps = self._timestamps(data, location)
         instance = self._find(kind, data, location) or kind.model()
         is_new = instance.pk is None
         before = None if is_new else self._snapshot(kind, instance)
@@ -210,11 +221,21 @@ class RecordWriter:
                 instance.tags.set([self._tag(name) for name in tags])
         if affiliations is not None:
             self._set_affiliations(instance, affiliations, is_new)
+        if timestamps:
+            stamped = {name: getattr(instance, name) for name in TIMESTAMPS} | timestamps
+            self.pending_timestamps[kind.model].append(kind.model(pk=instance.pk, **stamped))
         if is_new:
             self.met[kind.model].add(instance.pk)
         self.slug_cache[kind.model][instance.slug] = instance.pk
         self.counts[kind.name]["created" if is_new else "updated"] += 1
         return instance
+
+    def _write_tag(self, data, location):
+        tag, action = write_tag(data, location, self.problems)
+        if tag is not None:
+            self.tag_cache[tag.name.lower()] = tag
+            self.counts[TAG_KIND][action] += 1
+        return tag
 
     def _validate(self, instance, location):
         """The model's ``full_clean``. The slug's uniqueness query is left out only when the
@@ -395,6 +416,28 @@ class RecordWriter:
             self.problems.add(location, "contains a NUL character (\\u0000)", name)
             return model_field.get_default()
         return value
+
+    def _timestamps(self, data, location):
+        """The created/updated times the data gives (ISO 8601 with an offset), parsed."""
+        found = {}
+        for name in TIMESTAMPS:
+            value = data.get(name)
+            if value in (None, ""):
+                continue
+            try:
+                parsed = parse_datetime(value) if isinstance(value, str) else None
+            except ValueError:
+                parsed = None
+            if parsed is None or parsed.tzinfo is None:
+                self.problems.add(
+                    location,
+                    "expected an ISO 8601 date and time with its offset, such as "
+                    "2016-09-12T08:30:00+00:00",
+                    name,
+                )
+                continue
+            found[name] = parsed
+        return found
 
     def _slugs(self, value, location, name):
         if value is None:
