@@ -30,12 +30,15 @@ EXPECTED_QUERIES = {
     "/tags/common/": 13,
     "/timeline/": 7,
     "/articles/a-0/": 11,
-    "/people/p-0/": 10,
-    "/organisations/o-0/": 10,
-    "/places/pl-0/": 4,
-    "/events/e-0/": 6,
+    "/people/p-0/": 13,
+    "/organisations/o-0/": 13,
+    "/places/pl-0/": 6,
+    "/events/e-0/": 7,
     "/quotations/q-0/": 5,
     "/articles/?tag=common": 6,
+    "/articles/?person=p-0": 6,
+    "/events/?place=pl-0": 5,
+    "/quotations/?organisation=o-0": 6,
     "/feeds/articles.atom": 2,
     "/feeds/tags/common.rss": 3,
     "/feeds/people/p-0.atom": 3,
@@ -134,8 +137,48 @@ def test_the_hub_pages_really_show_all_their_links(client, db):
         assert len(set(content.split(f'href="{prefix}')[1:])) >= 30, prefix
     content = client.get("/people/p-0/").content.decode()
     assert content.count('href="/organisations/o-') >= 30
-    assert content.count('href="/articles/a-') >= 30
-    assert content.count('href="/quotations/q-') >= 30
+
+
+@pytest.mark.parametrize(
+    "page, section, list_url",
+    [
+        ("/people/p-0/", "articles", "/articles/?person=p-0"),
+        ("/people/p-0/", "events", "/events/?person=p-0"),
+        ("/people/p-0/", "quotations", "/quotations/?person=p-0"),
+        ("/organisations/o-0/", "articles", "/articles/?organisation=o-0"),
+        ("/places/pl-0/", "events", "/events/?place=pl-0"),
+        ("/events/e-0/", "articles", "/articles/?event=e-0"),
+    ],
+)
+def test_lists_that_grow_with_the_archive_show_a_page_and_link_to_the_rest(
+    client, db, settings, page, section, list_url
+):
+    """A person named in thousands of articles: the page shows the first few, counts them all
+    and links to the whole list, narrowed to this person and paginated."""
+    settings.ARCHIVE_PAGE_SIZE = 10
+    build_archive(25)
+    prefix = {"articles": "/articles/a-", "events": "/events/e-", "quotations": "/quotations/q-"}
+    content = client.get(page).content.decode()
+    listed = content.split(f'id="{section}"')[1].split("</section>")[0]
+    assert listed.count(f'href="{prefix[section]}') == 10
+    assert "(25)" in listed
+    assert f'href="{list_url}"' in listed
+    assert ": all 25</a>" in listed
+    found = set()
+    for number in (1, 2, 3):
+        response = client.get(f"{list_url}&page={number}")
+        assert response.status_code == 200
+        found.update(response.content.decode().split(f'href="{prefix[section]}')[1:])
+    assert len({href.split('"')[0] for href in found}) == 25
+
+
+def test_lists_narrowed_by_a_draft_or_unknown_record_are_not_found(client, db):
+    build_archive(3)
+    Person.objects.filter(slug="p-1").update(status=Status.DRAFT)
+    assert client.get("/articles/?person=p-0").status_code == 200
+    assert client.get("/articles/?person=p-1").status_code == 404
+    assert client.get("/articles/?person=nobody").status_code == 404
+    assert client.get("/events/?place=nowhere").status_code == 404
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plans")

@@ -2,12 +2,16 @@
 
 Each page costs the same few queries whatever the number of links: every related list is a
 ``Prefetch`` of the related model's ``published()`` records, so a draft never shows up in a
-published page. Staff may open a draft to preview it; it is marked and kept out of caches and
-search engines.
+published page. Lists that grow with the archive (a person named in thousands of articles) show
+their first page and link to the whole list, filtered by this record, with its count. Staff
+may open a draft to preview it; it is marked and kept out of caches and search engines.
 """
+
+from urllib.parse import urlencode
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView
 
@@ -15,7 +19,13 @@ from .. import structured_data
 from ..models import Affiliation, Article, Event, Organization, Person, Place, Quotation
 from ..rendering import render_body
 from .meta import PageMeta, canonical_url
+from .pagination import page_size
 from .timeline import chronological
+
+
+def first_page(records):
+    """The first page of a related list that grows with the archive."""
+    return records[: page_size()]
 
 
 def people_and_organizations():
@@ -43,6 +53,8 @@ class RecordDetail(DetailView):
     """A published record by slug; an unknown slug or a draft is a 404 for the public."""
 
     kind = ""  # the record type as a reader says it, e.g. "person"
+    # Related lists shown a page at a time: name -> (list URL name, its query parameter).
+    paged_lists = {}
 
     def prefetches(self):
         return []
@@ -55,6 +67,16 @@ class RecordDetail(DetailView):
             for prefetch in self.prefetches()
             if prefetch.to_attr
         }
+
+    def more(self, record, related):
+        """{name: {"total", "url"}} for each paged list that has more than the page shows."""
+        found = {}
+        for name, (list_url_name, parameter) in self.paged_lists.items():
+            total = getattr(record, name).published().count()
+            if total > len(related[name]):
+                query = urlencode({parameter: record.slug})
+                found[name] = {"total": total, "url": f"{reverse(list_url_name)}?{query}"}
+        return found
 
     def og_type(self, record):
         return "website"
@@ -87,6 +109,7 @@ class RecordDetail(DetailView):
         absolute = self.request.build_absolute_uri
         context.update(
             related=related,
+            more=self.more(record, related),
             kind=self.kind,
             is_draft=not record.is_published,
             page_meta=PageMeta(
@@ -176,17 +199,34 @@ def actor_prefetches(partner):
             ).select_related(partner),
             to_attr="public_affiliations",
         ),
-        Prefetch("articles", queryset=Article.objects.published(), to_attr="public_articles"),
         Prefetch(
-            "events", queryset=chronological(Event.objects.published()), to_attr="public_events"
+            "articles", queryset=first_page(Article.objects.published()), to_attr="public_articles"
         ),
-        Prefetch("quotations", queryset=quotations_with_sources(), to_attr="public_quotations"),
+        Prefetch(
+            "events",
+            queryset=first_page(chronological(Event.objects.published())),
+            to_attr="public_events",
+        ),
+        Prefetch(
+            "quotations",
+            queryset=first_page(quotations_with_sources()),
+            to_attr="public_quotations",
+        ),
     ]
+
+
+def actor_lists(parameter):
+    return {
+        "articles": ("archive:article_list", parameter),
+        "events": ("archive:event_list", parameter),
+        "quotations": ("archive:quotation_list", parameter),
+    }
 
 
 class PersonDetail(RecordDetail):
     model = Person
     kind = "person"
+    paged_lists = actor_lists("person")
 
     def prefetches(self):
         return actor_prefetches("organization")
@@ -198,6 +238,7 @@ class PersonDetail(RecordDetail):
 class OrganizationDetail(RecordDetail):
     model = Organization
     kind = "organisation"
+    paged_lists = actor_lists("organisation")
 
     def prefetches(self):
         return actor_prefetches("person")
@@ -206,13 +247,21 @@ class OrganizationDetail(RecordDetail):
 class PlaceDetail(RecordDetail):
     model = Place
     kind = "place"
+    paged_lists = {
+        "articles": ("archive:article_list", "place"),
+        "events": ("archive:event_list", "place"),
+    }
 
     def prefetches(self):
         return [
-            Prefetch("articles", queryset=Article.objects.published(), to_attr="public_articles"),
+            Prefetch(
+                "articles",
+                queryset=first_page(Article.objects.published()),
+                to_attr="public_articles",
+            ),
             Prefetch(
                 "events",
-                queryset=chronological(Event.objects.published()),
+                queryset=first_page(chronological(Event.objects.published())),
                 to_attr="public_events",
             ),
         ]
@@ -221,13 +270,18 @@ class PlaceDetail(RecordDetail):
 class EventDetail(RecordDetail):
     model = Event
     kind = "event"
+    paged_lists = {"articles": ("archive:article_list", "event")}
 
     def prefetches(self):
         return [
             # A draft place is left out: the prefetch sets ``event.place`` to None.
             Prefetch("place", queryset=Place.objects.published()),
             *people_and_organizations(),
-            Prefetch("articles", queryset=Article.objects.published(), to_attr="public_articles"),
+            Prefetch(
+                "articles",
+                queryset=first_page(Article.objects.published()),
+                to_attr="public_articles",
+            ),
         ]
 
     def related(self, event):

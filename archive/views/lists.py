@@ -21,6 +21,8 @@ class RecordList(ListView):
     title = ""
     intro = ""
     filter_names = ("tag",)
+    # Narrowing by a linked record: query parameter -> (field, model, how the heading says it).
+    link_filters = {}
 
     def prefetches(self):
         return []
@@ -33,22 +35,32 @@ class RecordList(ListView):
         return page.paginator, page, page.object_list, page.has_other_pages()
 
     def get_filters(self):
-        return {name: text_param(self.request.GET.get(name, "")) for name in self.filter_names}
+        names = [*self.filter_names, *self.link_filters]
+        return {name: text_param(self.request.GET.get(name, "")) for name in names}
 
     def narrow(self, records, filters):
         if filters["tag"]:
             self.tag = get_object_or_404(Tag, slug=filters["tag"])
             records = records.filter(tags__slug=self.tag.slug)
+        for parameter, (field, model, phrase) in self.link_filters.items():
+            if filters[parameter]:
+                linked = get_object_or_404(model.objects.published(), slug=filters[parameter])
+                self.linked.append((phrase, linked))
+                records = records.filter(**{field: linked})
         return records
 
     def get_queryset(self):
         self.tag = None
+        self.linked = []
         self.filters = self.get_filters()
         records = self.model.objects.published().prefetch_related("tags", *self.prefetches())
         return self.narrow(records, self.filters)
 
     def heading(self):
-        return f"{self.title} tagged “{self.tag.name}”" if self.tag else self.title
+        heading = f"{self.title} tagged “{self.tag.name}”" if self.tag else self.title
+        for phrase, linked in self.linked:
+            heading += f" {phrase} {linked}"
+        return heading
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -60,6 +72,7 @@ class RecordList(ListView):
             heading=heading,
             intro=self.intro,
             tag=self.tag,
+            narrowed=bool(self.tag or self.linked),
             filters=self.filters,
             page_meta=PageMeta(
                 title=title,
@@ -76,6 +89,12 @@ class ArticleList(RecordList):
     title = "Articles"
     intro = "Articles kept in the archive, newest first; those with no known date come last."
     filter_names = ("tag", "section", "year")
+    link_filters = {
+        "person": ("people", Person, "that mention"),
+        "organisation": ("organizations", Organization, "that mention"),
+        "place": ("places", Place, "that mention"),
+        "event": ("events", Event, "about"),
+    }
 
     def narrow(self, records, filters):
         records = super().narrow(records, filters)
@@ -127,6 +146,11 @@ class EventList(RecordList):
     model = Event
     title = "Events"
     intro = "Events recorded in the archive, by date; see also the timeline."
+    link_filters = {
+        "person": ("people", Person, "with"),
+        "organisation": ("organizations", Organization, "with"),
+        "place": ("place", Place, "at"),
+    }
 
     def prefetches(self):
         return [Prefetch("place", queryset=Place.objects.published())]
@@ -139,6 +163,10 @@ class QuotationList(RecordList):
     model = Quotation
     title = "Quotations"
     intro = "Words quoted in the archive's articles, with who said them."
+    link_filters = {
+        "person": ("people", Person, "by"),
+        "organisation": ("organizations", Organization, "by"),
+    }
 
     def prefetches(self):
         return people_and_organizations()
