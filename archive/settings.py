@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    "archive.page_cache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -105,6 +106,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 
+# The cache: Redis when REDIS_URL is set (several processes or servers share it), else each
+# process's own memory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("ARCHIVE_CACHE_PREFIX", "archive"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -137,6 +157,11 @@ ARCHIVE_MAX_PAGE_SIZE = 100
 # A search matching more entries than this ranks only this many (the newest) plus those whose
 # names, titles or tags match, and says so: ranking costs time for every entry ranked.
 ARCHIVE_SEARCH_RANK_WINDOW = int(os.environ.get("ARCHIVE_SEARCH_RANK_WINDOW", "5000"))
+# Rendered public pages for anonymous readers (archive/page_cache.py): kept this many seconds
+# at most (any change to the data replaces them at once), and Cache-Control's max-age for proxies.
+ARCHIVE_PAGE_CACHE = env_bool("ARCHIVE_PAGE_CACHE", True)
+ARCHIVE_PAGE_CACHE_SECONDS = int(os.environ.get("ARCHIVE_PAGE_CACHE_SECONDS", "600"))
+ARCHIVE_CACHE_MAX_AGE = int(os.environ.get("ARCHIVE_CACHE_MAX_AGE", "60"))
 # Imports refuse files bigger than this (bytes).
 ARCHIVE_IMPORT_MAX_BYTES = int(os.environ.get("ARCHIVE_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
 

@@ -37,3 +37,10 @@ def editor_client(client, editor):
 def contributor_client(client, contributor):
     client.force_login(contributor)
     return client
+
+
+@pytest.fixture
+def rendered_every_time(settings):
+    """Pages rendered on every request, the page cache left out (for tests that measure
+    rendering or read a response's context)."""
+    settings.ARCHIVE_PAGE_CACHE = False

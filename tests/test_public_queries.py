@@ -17,6 +17,9 @@ from archive.models import (
     Status,
 )
 
+# What rendering a page costs, so the page cache stays out (tests/test_page_cache.py covers it).
+pytestmark = pytest.mark.usefixtures("rendered_every_time")
+
 # The cost of each page: the same for 2 and for 200 linked records.
 EXPECTED_QUERIES = {
     "/": 12,

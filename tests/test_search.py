@@ -16,6 +16,8 @@ from django.utils.text import slugify
 from archive.models import Article, Event, Organization, Person, Place, Quotation, Status
 
 SEARCH_URL = "/search/"
+# These tests read each response's rendering context, which a page from the cache has not.
+pytestmark = pytest.mark.usefixtures("rendered_every_time")
 
 
 def search(client, q, **params):

@@ -1,0 +1,65 @@
+"""A version stamp of everything a public page shows, kept by the database itself.
+
+``archive_site_state`` holds one row whose ``version`` changes to a new random number on every
+insert, update or delete in the tables public pages read. The triggers that change it are
+(re)made after every ``migrate`` by ``archive.page_cache.install_triggers`` (SQLite drops a
+table's triggers when a migration rebuilds the table, and a new model's table needs them too);
+this migration makes the table and, on PostgreSQL, the trigger function. A random stamp rather
+than a counter, as for the search index (migration 0012): a rolled-back transaction returns a
+counter to a value another transaction may then reach with other data.
+"""
+
+from django.db import migrations
+
+SQLITE_CREATE = [
+    """CREATE TABLE archive_site_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL
+    )""",
+    "INSERT INTO archive_site_state(id, version) VALUES (1, random())",
+]
+POSTGRESQL_CREATE = [
+    """CREATE TABLE archive_site_state (
+        id integer PRIMARY KEY CHECK (id = 1), version bigint NOT NULL
+    )""",
+    "INSERT INTO archive_site_state(id, version) VALUES (1, (random() * 9007199254740991)::bigint)",
+    """CREATE FUNCTION archive_site_state_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE archive_site_state SET version = (random() * 9007199254740991)::bigint;
+        RETURN NULL;
+    END $$""",
+]
+POSTGRESQL_DROP = [
+    "DROP FUNCTION IF EXISTS archive_site_state_bump() CASCADE",  # and its triggers
+    "DROP TABLE IF EXISTS archive_site_state",
+]
+
+
+def sqlite_drop(schema_editor):
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+            "AND name LIKE 'archive_site_state_%'"
+        )
+        names = [name for (name,) in cursor.fetchall()]
+    return [f"DROP TRIGGER IF EXISTS {name}" for name in names] + [
+        "DROP TABLE IF EXISTS archive_site_state"
+    ]
+
+
+def create(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    for statement in {"sqlite": SQLITE_CREATE, "postgresql": POSTGRESQL_CREATE}.get(vendor, []):
+        schema_editor.execute(statement)
+
+
+def drop(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    statements = sqlite_drop(schema_editor) if vendor == "sqlite" else POSTGRESQL_DROP
+    for statement in statements if vendor in ("sqlite", "postgresql") else []:
+        schema_editor.execute(statement)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("archive", "0013_article_list_indexes")]
+
+    operations = [migrations.RunPython(create, drop)]
