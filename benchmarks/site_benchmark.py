@@ -26,7 +26,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 DATABASE = "/tmp/archive-site-benchmark.sqlite3"  # noqa: S108
+STATIC_ROOT = "/tmp/archive-site-benchmark-static"  # noqa: S108
 PORT = 8765
 PAGES = [
     ("bare Django view", "/bench/bare/"),
@@ -46,6 +48,7 @@ def environment(page_cache):
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": f"sqlite:///{DATABASE}",
+        "DJANGO_STATIC_ROOT": STATIC_ROOT,
         "DJANGO_SETTINGS_MODULE": "benchmarks.site_settings",
         "ARCHIVE_PAGE_CACHE": "1" if page_cache else "0",
         "PYTHONPATH": str(ROOT),
@@ -89,9 +92,15 @@ def build(articles):
 
 
 def serve(page_cache):
+    subprocess.run(  # noqa: S603 (production serves collected, hashed static files)
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=environment(page_cache),
+        check=True,
+    )
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     server = subprocess.Popen(  # noqa: S603
-        [gunicorn, "archive.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}", "-q"],
+        [gunicorn, "archive.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}"],
         cwd=ROOT,
         env=environment(page_cache),
         stdout=subprocess.DEVNULL,
