@@ -14,7 +14,7 @@ from .jsonarchive import read_json_archive
 from .jsonlines import read_json_lines
 from .kinds import KIND_ORDER
 from .problems import ImportFailed, Location, Problem, ProblemList, TooManyProblems
-from .records import Notice, RecordWriter, Skipped
+from .records import Notice, RecordWriter, Skipped, Withdrawn
 from .sources import Source
 from .textfiles import read_text_capture
 from .wxr import read_wxr
@@ -117,7 +117,10 @@ def import_paths(
                 formats=", ".join(sorted({f for _, f in plan})),
             )
             writer = RecordWriter(
-                problems, import_run=run, earlier_records=lambda: _reread(plan, kind)
+                problems,
+                import_run=run,
+                earlier_records=lambda: _reread(plan, kind),
+                notice=listener.notice,
             )
             try:
                 _read_and_write(plan, writer, problems, listener, kind)
@@ -171,6 +174,8 @@ def _write_chunk(chunk, writer, problems, listener, records):
                 problems.add(item.location, item.message, item.field)
             elif isinstance(item, Notice):
                 listener.notice(item.location, item.message)
+            elif isinstance(item, Withdrawn):
+                writer.withdraw(item)
             elif isinstance(item, Skipped):
                 writer.skip(item.kind)
                 if item.reason:
