@@ -9,7 +9,8 @@ author's display name -> byline; the first category -> section, further categori
 -> tags; the permalink -> source URL; the GUID -> source identifier (the natural key); the
 content, sanitised to an allow-list, -> body (see ``html.py``), and exactly as exported ->
 capture text; the excerpt as plain text -> summary. Attachments, comments, menu items and other
-item types are counted and skipped; so are posts without a title, since an article needs one.
+item types are counted and skipped. A post in the trash is not imported, and one imported
+before is made a draft (``Withdrawn``). See docs/archive-format.md for the rest.
 """
 
 from collections import deque
