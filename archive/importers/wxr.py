@@ -262,11 +262,8 @@ def _usable_url(link):
     relative link, an unusual host name): one odd link costs that post its source URL only."""
     if not link:
         return "", None
-    field = Article._meta.get_field("source_url")
     try:
-        field.run_validators(link)
-        if len(link) > field.max_length:
-            raise ValidationError("too long")
+        Article._meta.get_field("source_url").run_validators(link)  # its length too
     except ValidationError:
         return "", f"its permalink “{link[:100]}” is not a usable web address: left out"
     return link, None
