@@ -103,6 +103,16 @@ def test_odd_links_and_shared_guids_from_another_exporter(client):
     assert_reimport_changes_nothing(OTHER_EXPORTER)
 
 
+def test_a_title_too_long_for_an_article_is_shortened(tmp_path):
+    long_title = "Residents leave " + "and leave " * 60
+    text = WXR.read_text(encoding="utf-8").replace("Residents leave Camp Liberty", long_title)
+    output = run_import(write(tmp_path, "long.xml", text))
+    assert "its title is longer than 500 characters: shortened" in output
+    post = Article.objects.get(source_guid=LIBERTY)
+    assert len(post.title) == 500 and post.title.endswith("…")
+    assert Article.objects.count() == 6
+
+
 def test_a_structurally_broken_export_is_still_refused_whole(tmp_path):
     text = OTHER_EXPORTER.read_text(encoding="utf-8").replace("</item>", "</itm>", 1)
     path = write(tmp_path, "broken.xml", text)

@@ -217,6 +217,10 @@ def _item_records(item, target, source):
         notices.append(f"no title in WordPress: imported as “{title}”")
     if url_notice:
         notices.append(url_notice)
+    longest = Article._meta.get_field("title").max_length
+    if len(title) > longest:
+        title = title[: longest - 1].rstrip() + "…"
+        notices.append(f"its title is longer than {longest} characters: shortened")
     categories = [html_to_text(text) for domain, text in item["categories"] if domain == "category"]
     tags = [html_to_text(text) for domain, text in item["categories"] if domain in TAG_DOMAINS]
     # Co-Authors Plus names each author by login (a guest author by a name of its own).
