@@ -5,6 +5,7 @@ rather than trust the database.
 """
 
 import html
+import re
 
 import nh3
 
@@ -27,6 +28,7 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow noopener noreferrer"
+LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
 def sanitise_html(text):
@@ -43,5 +45,7 @@ def sanitise_html(text):
 
 def html_to_text(text):
     """Plain text from HTML (titles, excerpts): tags dropped, entities decoded, spaces folded."""
-    plain = html.unescape(nh3.clean(text or "", tags=set(), strip_comments=True))
+    # A line break separates words as a space would (labels of a form, lines of an address).
+    text = LINE_BREAK.sub(" ", text or "")
+    plain = html.unescape(nh3.clean(text, tags=set(), strip_comments=True))
     return " ".join(plain.split())

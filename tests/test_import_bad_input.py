@@ -338,15 +338,6 @@ def test_malformed_front_matter(seed, tmp_path):
     assert_import_fails(path, expect=["note.md, line", "malformed YAML front matter"])
 
 
-def test_invalid_source_url_in_wordpress_export(seed, tmp_path):
-    text = (FIXTURES / "wordpress-1.1.xml").read_text(encoding="utf-8")
-    text = text.replace("http://oldblog.example.org/2011/04/08/an-older-report/", "not a url")
-    path = write(tmp_path, "old.xml", text)
-    assert_import_fails(
-        path, expect=["old.xml, line 12, item 1 “An older report”, field “source_url”"]
-    )
-
-
 def test_nul_character_is_refused_on_every_database(seed, tmp_path):
     path = write(tmp_path, "p.jsonl", '{"record": "person", "slug": "nul", "name": "A\\u0000B"}\n')
     assert_import_fails(path, expect=["p.jsonl, line 1, person “nul”, field “name”", "NUL"])

@@ -18,7 +18,7 @@ def body_from_capture(text, exclude=()):
     return "\n\n".join(line for line in capture_paragraphs(text) if line not in excluded)
 
 
-def read_capture(folder, relative_path):
+def read_capture(folder, relative_path, max_bytes=None):
     """The text of a capture file inside ``folder`` (never outside it).
 
     Decoding valid UTF-8 is lossless, so the SHA-256 of the returned text (``sha256_of``)
@@ -29,7 +29,17 @@ def read_capture(folder, relative_path):
     if not path.is_relative_to(folder):
         raise CaptureError(f"“{relative_path}” points outside the import's folder {folder}")
     if not path.is_file():
+        if path.exists() and not path.is_dir():
+            raise CaptureError(
+                f"capture file “{relative_path}” is not a regular file (a device or pipe)"
+            )
         raise CaptureError(f"capture file “{relative_path}” not found in {folder}")
+    size = path.stat().st_size
+    if max_bytes is not None and size > max_bytes:
+        raise CaptureError(
+            f"capture file “{relative_path}” is {size:,} bytes, over the import limit of "
+            f"{max_bytes:,} bytes (ARCHIVE_IMPORT_MAX_BYTES, or --max-bytes for one run)"
+        )
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")

@@ -8,8 +8,10 @@ where it means "not given" (a new record gets the default, an existing one keeps
 """
 
 import csv
+from collections import Counter
 
 from .kinds import KINDS
+from .problems import MAX_PROBLEMS
 from .sources import EncodingProblem
 
 CSV_KINDS = ("organization", "place", "person", "event")
@@ -109,23 +111,24 @@ def _check_header(kind_name, columns, source, problems):
             "kind",
         )
         return False
-    ok = True
-    for name in columns:
-        if name not in kind.accepted_keys:
-            problems.add(
-                location,
-                f"unknown column; a {kind.name} has {', '.join(kind.accepted_keys)}",
-                name or "(empty column name)",
+    accepted = set(kind.accepted_keys)
+    found = []
+    for name in dict.fromkeys(columns):
+        if name not in accepted:
+            found.append(
+                (f"unknown column; a {kind.name} has {', '.join(kind.accepted_keys)}", name)
             )
-            ok = False
-    for name in {name for name in columns if columns.count(name) > 1}:
-        problems.add(location, "the column appears more than once", name)
-        ok = False
-    for name in kind.required_fields:
-        if name not in columns:
-            problems.add(location, f"missing column: every {kind.name} needs a {name}", name)
-            ok = False
-    return ok
+    counts = Counter(columns)
+    found += [("the column appears more than once", name) for name in counts if counts[name] > 1]
+    found += [
+        (f"missing column: every {kind.name} needs a {name}", name)
+        for name in kind.required_fields
+        if name not in counts
+    ]
+    # A header of thousands of columns would otherwise report thousands of problems.
+    for message, name in found[:MAX_PROBLEMS]:
+        problems.add(location, message, name[:100] or "(empty column name)")
+    return not found
 
 
 _NOT_GIVEN = object()

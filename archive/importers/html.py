@@ -25,13 +25,81 @@ BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 BLANK_LINES_INSIDE = re.compile(r"\n(?:[ \t]*\n)+")
 
 
+SHORTCODE_ATTRIBUTES = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+CAPTION = re.compile(r"\[caption([^\]]*)\](.*?)\[/caption\]", re.DOTALL | re.IGNORECASE)
+GALLERY = re.compile(r"\[gallery[^\]]*\]", re.IGNORECASE)
+MEDIA = re.compile(r"\[(audio|video)([^\]]*)\](?:(.*?)\[/\1\])?", re.DOTALL | re.IGNORECASE)
+EMBED = re.compile(r"\[embed[^\]]*\](.*?)\[/embed\]", re.DOTALL | re.IGNORECASE)
+IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+LINKED_IMAGE = re.compile(r"<a\b[^>]*>\s*(<img\b[^>]*>)\s*</a>", re.IGNORECASE)
+EMPTY_LINK = re.compile(r"<a\b[^>]*>\s*</a>", re.IGNORECASE)
+# Form controls are dropped; without a break their labels would run together.
+FORM_CONTROL_END = re.compile(r"</(?:label|button|select|textarea)\s*>", re.IGNORECASE)
+
+
 def html_blocks(text):
     """WordPress content as sanitised blocks joined by blank lines (see the module docstring)."""
+    text = _wordpress_markup(text.replace("\r\n", "\n"))
     splitter = _BlockSplitter()
-    splitter.feed(sanitise_html(TOP_HEADING.sub(r"<\1h2", text.replace("\r\n", "\n"))))
+    splitter.feed(sanitise_html(TOP_HEADING.sub(r"<\1h2", text)))
     splitter.close()
-    blocks = (sanitise_html(block) for block in splitter.finish())
+    blocks = (EMPTY_LINK.sub("", sanitise_html(block)) for block in splitter.finish())
     return "\n\n".join(block for block in blocks if block.strip())
+
+
+def _wordpress_markup(text):
+    """What WordPress itself turns into markup when it shows a post, turned into what the
+    allow-list keeps: shortcodes (a caption stays a caption, a gallery becomes a note, audio,
+    video and embeds a link) and images (their alt text, without the link around them)."""
+    text = CAPTION.sub(_caption, text)
+    text = GALLERY.sub("<p><em>[A gallery of images in the original post.]</em></p>", text)
+    text = MEDIA.sub(_media_link, text)
+    text = EMBED.sub(lambda match: _link(match.group(1).strip(), match.group(1).strip()), text)
+    text = LINKED_IMAGE.sub(lambda match: _alt_text(match.group(1)), text)
+    text = IMAGE.sub(lambda match: _alt_text(match.group(0)), text)
+    return FORM_CONTROL_END.sub(lambda match: match.group(0) + "<br>", text)
+
+
+def _shortcode_attributes(text):
+    return {
+        match.group(1).lower(): html.unescape(next(g for g in match.groups()[1:] if g is not None))
+        for match in SHORTCODE_ATTRIBUTES.finditer(text)
+    }
+
+
+def _alt_text(image):
+    match = re.search(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)')""", image, re.IGNORECASE)
+    alt = html.unescape((match.group(1) or match.group(2) or "") if match else "").strip()
+    return html.escape(alt, quote=False)
+
+
+def _caption(match):
+    """[caption]<a><img alt></a> The caption.[/caption], or the caption in an attribute."""
+    inner = LINKED_IMAGE.sub(r"\1", match.group(2))
+    images = IMAGE.findall(inner)
+    caption = IMAGE.sub("", inner).strip()
+    caption = caption or html.escape(_shortcode_attributes(match.group(1)).get("caption", ""))
+    if not caption and images:
+        caption = _alt_text(images[0])
+    return f"<figure><figcaption>{caption}</figcaption></figure>" if caption else ""
+
+
+def _media_link(match):
+    attributes = _shortcode_attributes(match.group(2))
+    kind = match.group(1).lower()
+    address = attributes.get("src") or next(
+        (value for name, value in attributes.items() if name in MEDIA_FILE_KEYS), ""
+    )
+    address = address or (match.group(3) or "").strip()
+    name = address.rstrip("/").rsplit("/", 1)[-1]
+    return _link(address, f"{kind.capitalize()}: {name}") if address else ""
+
+
+MEDIA_FILE_KEYS = {"mp3", "m4a", "ogg", "wav", "wma", "mp4", "m4v", "webm", "ogv", "flv"}
+
+
+def _link(address, text):
+    return f'<a href="{html.escape(address)}">{html.escape(text, quote=False)}</a>'
 
 
 class _BlockSplitter(HTMLParser):

@@ -9,6 +9,10 @@ from .tags import TAG_KIND
 
 FORMAT_NAME = "archive"
 FORMAT_VERSION = 1
+TOO_DEEP = (
+    "the JSON is nested too deeply to read (lists or objects inside each other thousands of "
+    "levels deep); an archive record is at most a few levels deep"
+)
 
 
 def read_json_archive(source, problems, **options):
@@ -27,6 +31,9 @@ def read_json_archive(source, problems, **options):
             Location(display, error.lineno),
             f"malformed JSON at column {error.colno}: {error.msg}",
         )
+        return
+    except RecursionError:
+        problems.add(Location(display), TOO_DEEP)
         return
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         problems.add(
@@ -67,11 +74,11 @@ def read_json_archive(source, problems, **options):
             label = f"{plural}[{number}]" + (f" (“{slug}”)" if slug else "")
             location = Location(display, record=label)
             if kind_name == "article" and isinstance(data, dict):
-                data = resolve_capture_file(data, source.folder, location, problems)
+                data = resolve_capture_file(data, source, location, problems)
             yield kind_name, data, location
 
 
-def resolve_capture_file(data, folder, location, problems):
+def resolve_capture_file(data, source, location, problems):
     """An article may name its text capture file instead of carrying the text inline.
 
     ``capture_file`` is read (inside the archive's folder only) into ``capture_text``; the body,
@@ -84,7 +91,7 @@ def resolve_capture_file(data, folder, location, problems):
     if capture_file is None:
         return data
     try:
-        text = read_capture(folder, capture_file)
+        text = read_capture(source.folder, capture_file, source.max_bytes)
     except CaptureError as error:
         problems.add(location, str(error), "capture_file")
         return data

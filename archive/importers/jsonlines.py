@@ -8,7 +8,7 @@ format. A record may link only to records already in the archive or on earlier l
 
 import json
 
-from .jsonarchive import FORMAT_NAME, FORMAT_VERSION
+from .jsonarchive import FORMAT_NAME, FORMAT_VERSION, TOO_DEEP
 from .kinds import KINDS
 from .sources import EncodingProblem
 from .tags import TAG_KIND
@@ -27,6 +27,9 @@ def read_json_lines(source, problems, **options):
                 data = json.loads(text.rstrip("\r\n"))
             except json.JSONDecodeError as error:
                 problems.add(location, f"malformed JSON at column {error.colno}: {error.msg}")
+                continue
+            except RecursionError:
+                problems.add(location, TOO_DEEP)
                 continue
             if not isinstance(data, dict):
                 problems.add(location, "expected an object with a “record” kind and its fields")

@@ -48,6 +48,18 @@ class Notice:
     message: str
 
 
+@dataclass(frozen=True)
+class Withdrawn:
+    """What a reader yields for a record its source has taken down (a WordPress post moved to
+    the trash): a stored record found by ``keys`` (its natural keys) is made a draft, through
+    the ordinary write; one never imported is counted as skipped."""
+
+    kind: str
+    keys: dict
+    location: object
+    reason: str
+
+
 def _text(value):
     return value.strip() if isinstance(value, str) else ""
 
@@ -66,8 +78,9 @@ class RecordWriter:
     yielding (kind, data, location); it is used only to name where a duplicate first appeared.
     """
 
-    def __init__(self, problems, import_run=None, earlier_records=None):
+    def __init__(self, problems, import_run=None, earlier_records=None, notice=None):
         self.problems = problems
+        self.notice = notice or (lambda location, message: None)
         self.import_run = import_run
         self.earlier_records = earlier_records or (lambda: ())
         self.counts = defaultdict(Counter)
@@ -140,7 +153,16 @@ class RecordWriter:
     def skip(self, kind_name, number=1):
         self.counts[kind_name]["skipped"] += number
 
-    def write(self, kind_name, data, location):
+    def withdraw(self, item):
+        """Make the stored record a ``Withdrawn`` item names a draft; None if there is none."""
+        found = self._find(KINDS[item.kind], item.keys, item.location)
+        if found is None or found.pk is None:
+            self.skip(item.kind)
+            self.notice(item.location, f"{item.reason}: not imported")
+            return None
+        return self.write(item.kind, {**item.keys, "status": "draft"}, item.location, item.reason)
+
+    def write(self, kind_name, data, location, reason=None):
         """Validate and write one record; returns it, or None after reporting problems."""
         if kind_name == TAG_KIND:
             return self._write_tag(data, location)
@@ -207,6 +229,9 @@ class RecordWriter:
             self.counts[kind.name]["unchanged"] += 1
             return instance
 
+        if before and before["status"] == "published" and instance.status != "published":
+            because = f"{reason}: " if reason else ""
+            self.notice(location, f"{because}no longer public (it is now a draft)")
         instance.import_run = self.import_run
         instance.save()
         self._forget_prefetched(

@@ -13,8 +13,15 @@ from .csvfiles import read_csv
 from .jsonarchive import read_json_archive
 from .jsonlines import read_json_lines
 from .kinds import KIND_ORDER
-from .problems import ImportFailed, Location, Problem, ProblemList, TooManyProblems
-from .records import Notice, RecordWriter, Skipped
+from .problems import (
+    MAX_PROBLEMS,
+    ImportFailed,
+    Location,
+    Problem,
+    ProblemList,
+    TooManyProblems,
+)
+from .records import Notice, RecordWriter, Skipped, Withdrawn
 from .sources import Source
 from .textfiles import read_text_capture
 from .wxr import read_wxr
@@ -55,6 +62,18 @@ class ImportListener:
         """Something the person importing should know that is not a problem (a skipped post)."""
 
 
+def _not_a_file(path):
+    """Why ``path`` (not a regular file) cannot be imported."""
+    if path.is_dir():
+        return "is a folder; name the files in it"
+    if path.exists():
+        return (
+            "is not a regular file (a device, pipe or socket, which may never end); "
+            "save the data to a file and import that"
+        )
+    return "no such file"
+
+
 def detect_format(path):
     return EXTENSIONS.get(path.suffix.lower())
 
@@ -83,8 +102,7 @@ def import_paths(
     plan = []
     for path in (Path(p) for p in paths):
         if not path.is_file():
-            message = "is a folder; name the files in it" if path.is_dir() else "no such file"
-            problems.add(Location(str(path)), message)
+            problems.add(Location(str(path)), _not_a_file(path))
             continue
         size = path.stat().st_size
         if size > limit:
@@ -102,7 +120,7 @@ def import_paths(
                 f"{', '.join(READERS)}",
             )
             continue
-        plan.append((Source(path), file_format))
+        plan.append((Source(path, limit), file_format))
     if problems:
         raise ImportFailed(problems.items)
 
@@ -117,7 +135,10 @@ def import_paths(
                 formats=", ".join(sorted({f for _, f in plan})),
             )
             writer = RecordWriter(
-                problems, import_run=run, earlier_records=lambda: _reread(plan, kind)
+                problems,
+                import_run=run,
+                earlier_records=lambda: _reread(plan, kind),
+                notice=listener.notice,
             )
             try:
                 _read_and_write(plan, writer, problems, listener, kind)
@@ -171,6 +192,8 @@ def _write_chunk(chunk, writer, problems, listener, records):
                 problems.add(item.location, item.message, item.field)
             elif isinstance(item, Notice):
                 listener.notice(item.location, item.message)
+            elif isinstance(item, Withdrawn):
+                writer.withdraw(item)
             elif isinstance(item, Skipped):
                 writer.skip(item.kind)
                 if item.reason:
@@ -196,13 +219,19 @@ def _take_records(items, size):
 
 
 class _ProblemRecorder:
-    """Takes a reader's problems as they come, to be reported in order with its records."""
+    """Takes a reader's problems as they come, to be reported in order with its records.
+
+    A reader that finds problems without yielding a record (a file of thousands of bad lines)
+    is stopped at the limit, since the run stops there anyway.
+    """
 
     def __init__(self):
         self.items = []
 
     def add(self, location, message, field=None):
         self.items.append(Problem(location, message, field))
+        if len(self.items) >= MAX_PROBLEMS:
+            raise TooManyProblems
 
     def __bool__(self):
         return bool(self.items)
@@ -216,10 +245,13 @@ def _items(plan, kind):
     """(source, item) for every item the readers yield, their problems among them in order."""
     for source, file_format in plan:
         recorder = _ProblemRecorder()
-        for item in READERS[file_format](source, recorder, kind=kind):
-            for problem in recorder.take():
-                yield source, problem
-            yield source, item
+        try:
+            for item in READERS[file_format](source, recorder, kind=kind):
+                for problem in recorder.take():
+                    yield source, problem
+                yield source, item
+        except TooManyProblems:
+            pass  # the problems taken below reach the limit, which ends the run
         for problem in recorder.take():
             yield source, problem
 

@@ -27,8 +27,9 @@ class EncodingProblem(Exception):
 class Source:
     """One file being imported."""
 
-    def __init__(self, path):
+    def __init__(self, path, max_bytes=None):
         self.path = Path(path)
+        self.max_bytes = max_bytes  # for files the import names (capture files)
         self.display = str(path)
         self.size = self.path.stat().st_size
         self.bytes_read = 0

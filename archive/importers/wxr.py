@@ -9,21 +9,29 @@ author's display name -> byline; the first category -> section, further categori
 -> tags; the permalink -> source URL; the GUID -> source identifier (the natural key); the
 content, sanitised to an allow-list, -> body (see ``html.py``), and exactly as exported ->
 capture text; the excerpt as plain text -> summary. Attachments, comments, menu items and other
-item types are counted and skipped; so are posts without a title, since an article needs one.
+item types are counted and skipped. A post in the trash is not imported, and one imported
+before is made a draft (``Withdrawn``). See docs/archive-format.md for the rest.
 """
 
 from collections import deque
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
+from django.core.exceptions import ValidationError
 
+from ..models import Article
 from ..sanitise import html_to_text
 from .html import html_blocks
-from .records import Notice, Skipped
+from .records import Notice, Skipped, Withdrawn
 
 ARTICLE_TYPES = {"post", "page"}
 SKIPPED_TYPES = {"attachment": "attachment", "nav_menu_item": "menu item"}
-NOT_CONTENT_STATUSES = {"trash", "auto-draft", "inherit"}
+# A post in the trash is not imported; one imported from an earlier export is withdrawn.
+WITHDRAWN_STATUSES = {"trash"}
+NOT_CONTENT_STATUSES = {"auto-draft", "inherit"}
+WXR_VERSIONS = {"1.0", "1.1", "1.2"}
+TAG_DOMAINS = {"post_tag", "tag"}  # "tag" in WXR 1.0
+AUTHOR_DOMAIN = "author"  # Co-Authors Plus: one <category domain="author"> per author
 PREFIXES = {
     "http://purl.org/rss/1.0/modules/content/": "content",
     "http://purl.org/dc/elements/1.1/": "dc",
@@ -65,6 +73,13 @@ def read_wxr(source, problems, **options):
             "not a WordPress export: expected <rss> with a <wp:wxr_version>",
             "wp:wxr_version",
         )
+    elif target.wxr_version not in WXR_VERSIONS:
+        problems.add(
+            source.location(target.wxr_version_line),
+            f"WXR version “{target.wxr_version[:20]}” is not one this importer reads "
+            f"({', '.join(sorted(WXR_VERSIONS))}); export the site again from WordPress",
+            "wp:wxr_version",
+        )
 
 
 def _reason(error):
@@ -92,6 +107,7 @@ class _WxrTarget:
         self.texts = []
         self.root = None
         self.wxr_version = None
+        self.wxr_version_line = None
         self.authors = {}
         self.author = None
         self.item = None
@@ -143,6 +159,7 @@ class _WxrTarget:
             self.author = None
         elif depth == ITEM_DEPTH and name == "wp:wxr_version":
             self.wxr_version = text.strip()
+            self.wxr_version_line = self.expat.CurrentLineNumber
         elif depth == ITEM_DEPTH + 1 and self.author is not None:
             self.author[name] = text
         elif depth == ITEM_DEPTH + 1 and self.item is not None:
@@ -173,6 +190,8 @@ def _item_records(item, target, source):
     post_type = fields.get("wp:post_type", "").strip()
     status = fields.get("wp:status", "").strip()
     title = html_to_text(fields.get("title", ""))
+    post_date = fields.get("wp:post_date", "").strip()
+    publication_date = "" if post_date.startswith("0000") else post_date[:10]
     label = f"item {item['number']}" + (f" “{title[:60]}”" if title else "")
     location = source.location(item["line"], label)
     for _ in range(item["comments"]):
@@ -183,42 +202,94 @@ def _item_records(item, target, source):
     if status in NOT_CONTENT_STATUSES:
         yield Skipped("article", location, f"WordPress status “{status}”: not imported")
         return
-    if not title:
-        yield Skipped("article", location, "no title (an article needs one): not imported")
+    guid, notices = _identity(fields, location, target)
+    source_url, url_notice = _usable_url(fields.get("link", "").strip())
+    if status in WITHDRAWN_STATUSES:
+        keys = {
+            name: value
+            for name, value in [("source_guid", guid), ("source_url", source_url)]
+            if value
+        }
+        yield Withdrawn("article", keys, location, f"WordPress status “{status}”")
         return
+    if not title:
+        title = f"Untitled ({publication_date})" if publication_date else "Untitled"
+        notices.append(f"no title in WordPress: imported as “{title}”")
+    if url_notice:
+        notices.append(url_notice)
+    longest = Article._meta.get_field("title").max_length
+    if len(title) > longest:
+        title = title[: longest - 1].rstrip() + "…"
+        notices.append(f"its title is longer than {longest} characters: shortened")
     categories = [html_to_text(text) for domain, text in item["categories"] if domain == "category"]
-    tags = [html_to_text(text) for domain, text in item["categories"] if domain == "post_tag"]
+    tags = [html_to_text(text) for domain, text in item["categories"] if domain in TAG_DOMAINS]
+    # Co-Authors Plus names each author by login (a guest author by a name of its own).
+    coauthors = [
+        target.authors.get(name) or name
+        for name in (
+            html_to_text(text) for domain, text in item["categories"] if domain == AUTHOR_DOMAIN
+        )
+        if name
+    ]
     creator = fields.get("dc:creator", "").strip()
-    post_date = fields.get("wp:post_date", "").strip()
     protected = bool(fields.get("wp:post_password", "").strip())
     content = fields.get("content:encoded", "")
     data = {
         "title": title,
         "status": "published" if status == "publish" and not protected else "draft",
-        "publication_date": "" if post_date.startswith("0000") else post_date[:10],
-        "byline": target.authors.get(creator) or creator,
+        "publication_date": publication_date,
+        "byline": _byline(coauthors) or target.authors.get(creator) or creator,
         "section": categories[0] if categories else "",
         "tags": [name for name in dict.fromkeys([*categories[1:], *tags]) if name],
-        "source_url": fields.get("link", "").strip(),
-        "source_guid": _unique_guid(fields.get("guid", "").strip(), location, target),
+        "source_url": source_url,
+        "source_guid": guid,
         "summary": html_to_text(fields.get("excerpt:encoded", "")),
         "body": html_blocks(content),
         "body_format": "html",
         "capture_text": content,
     }
-    if data["source_guid"] != fields.get("guid", "").strip():
-        yield Notice(
-            location,
-            f"its GUID is also the GUID of {target.guids[fields['guid'].strip()]}; "
-            "this post is identified by its permalink instead",
-        )
+    for message in notices:
+        yield Notice(location, message)
     yield "article", data, location
 
 
-def _unique_guid(guid, location, target):
-    """A GUID repeated in one export (WordPress lets it happen) cannot tell the posts apart;
-    only its first post keeps it, and the others are identified by their permalinks."""
-    if not guid or guid in target.guids:
-        return ""
-    target.guids[guid] = f"{location.record} (line {location.line})"
-    return guid
+def _byline(names):
+    """Co-Authors Plus credits: “A”, “A and B”, “A, B and C”."""
+    names = [name for name in dict.fromkeys(names) if name]
+    if len(names) < 2:
+        return names[0] if names else ""
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _usable_url(link):
+    """The permalink, or "" and why, when it is not an address the archive can store (a
+    relative link, an unusual host name): one odd link costs that post its source URL only."""
+    if not link:
+        return "", None
+    try:
+        Article._meta.get_field("source_url").run_validators(link)  # its length too
+    except ValidationError:
+        return "", f"its permalink “{link[:100]}” is not a usable web address: left out"
+    return link, None
+
+
+def _identity(fields, location, target):
+    """The post's source identifier (its natural key) and notices about it.
+
+    A GUID repeated in one export (WordPress lets it happen; other exporters write one GUID for
+    every post) cannot tell the posts apart: only its first post keeps it, and the others are
+    identified by the GUID and their WordPress post ID, or without one by their permalinks.
+    """
+    guid = fields.get("guid", "").strip()
+    post_id = fields.get("wp:post_id", "").strip()
+    if not guid:
+        return "", []
+    if guid not in target.guids:
+        target.guids[guid] = f"{location.record} (line {location.line})"
+        return guid, []
+    clash = f"its GUID is also the GUID of {target.guids[guid]}"
+    unique = f"{guid}#wp-post-{post_id}"
+    if post_id and unique not in target.guids:
+        target.guids[unique] = f"{location.record} (line {location.line})"
+        return unique, [f"{clash}; this post is identified by its WordPress post ID instead"]
+    return "", [f"{clash}; this post is identified by its permalink instead"]
