@@ -7,6 +7,11 @@ class ArchiveConfig(AppConfig):
     verbose_name = "Archive"
 
     def ready(self):
+        from django.db.models.signals import pre_save
+        from taggit.models import Tag
+
         from .search.signals import connect
+        from .tagging import give_tag_a_usable_slug
 
         connect()
+        pre_save.connect(give_tag_a_usable_slug, sender=Tag, dispatch_uid="archive.tag_slug")
