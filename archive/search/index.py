@@ -54,13 +54,20 @@ def dependents_of(target_model, pks):
     """(model, pks) of the records whose documents carry the names of ``target_model``'s
     records ``pks``."""
     found = []
-    if target_model not in NAMED_MODELS or not pks:
+    if target_model not in NAMED_MODELS:
         return found
+    pks = list(pks)
     for model, fields in [*NAMED_LINKS.items(), *NAMED_FOREIGN_KEYS.items()]:
         for name, target in fields.items():
-            if issubclass(target_model, target):
-                linked = model._default_manager.filter(**{f"{name}__in": pks})
-                found.append((model, list(linked.values_list("pk", flat=True).distinct())))
+            if not issubclass(target_model, target):
+                continue
+            linked = set()
+            for start in range(0, len(pks), CHUNK_SIZE):  # a bulk action may select thousands
+                chunk = model._default_manager.filter(
+                    **{f"{name}__in": pks[start : start + CHUNK_SIZE]}
+                )
+                linked.update(chunk.values_list("pk", flat=True))
+            found.append((model, sorted(linked)))
     return found
 
 
