@@ -7,9 +7,9 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from taggit.models import Tag
 
 from .models import Article, Person
+from .tagging import public_tag_or_404
 from .views.params import text_param
 
 
@@ -56,7 +56,7 @@ class ArticlesFeed(Feed):
 
 class TagArticlesFeed(ArticlesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=text_param(slug))
+        return public_tag_or_404(text_param(slug))
 
     def title(self, tag):
         return f"{settings.SITE_NAME}: articles tagged “{tag.name}”"

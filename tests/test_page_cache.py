@@ -164,14 +164,14 @@ def test_every_kind_of_write_shows_on_the_next_request(change, article, editor, 
 
 def test_unpublishing_a_cached_page_makes_it_a_404_at_once(client, person):
     assert page(client)[0] == 200
-    Person.objects.filter(pk=person.pk).update(status=Status.DRAFT)
+    Person.objects.filter(pk=person.pk).unpublish()
     assert page(client)[0] == 404
 
 
 def test_a_staff_preview_is_never_served_to_readers_nor_a_cached_page_to_staff(
     client, person, editor
 ):
-    Person.objects.filter(pk=person.pk).update(status=Status.DRAFT)
+    Person.objects.filter(pk=person.pk).unpublish()
     staff = Client()
     staff.force_login(editor)
     preview = staff.get(PAGE)
@@ -180,7 +180,7 @@ def test_a_staff_preview_is_never_served_to_readers_nor_a_cached_page_to_staff(
     status, content = page(client)
     assert status == 404 and "Ada Quillfeather" not in content
 
-    Person.objects.filter(pk=person.pk).update(status=Status.PUBLISHED)
+    Person.objects.filter(pk=person.pk).publish()
     assert page(client)[0] == 200  # now cached for readers
     fresh = staff.get(PAGE)
     assert fresh.context is not None  # rendered for staff, not taken from the cache

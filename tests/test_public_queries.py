@@ -177,7 +177,7 @@ def test_lists_that_grow_with_the_archive_show_a_page_and_link_to_the_rest(
 
 def test_lists_narrowed_by_a_draft_or_unknown_record_are_not_found(client, db):
     build_archive(3)
-    Person.objects.filter(slug="p-1").update(status=Status.DRAFT)
+    Person.objects.filter(slug="p-1").unpublish()
     assert client.get("/articles/?person=p-0").status_code == 200
     assert client.get("/articles/?person=p-1").status_code == 404
     assert client.get("/articles/?person=nobody").status_code == 404

@@ -5,7 +5,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils import timezone
 from taggit.models import Tag
 
 from ..models import Status
@@ -33,6 +32,8 @@ def publication_guarded(form_class, allowed_to_publish):
             cleaned = super().clean()
             if allowed_to_publish:
                 return cleaned
+            if self.instance.pk and not self.has_changed():
+                return cleaned  # an untouched inline row, which saving leaves as it is
             if self.instance.pk and self.instance.status == Status.PUBLISHED:
                 raise forms.ValidationError(NOT_ALLOWED_TO_CHANGE_PUBLISHED)
             if cleaned.get("status") == Status.PUBLISHED:
@@ -104,17 +105,13 @@ def year_filter(field_name, title):
 
 @admin.action(description="Publish selected records", permissions=["publish"])
 def publish_selected(modeladmin, request, queryset):
-    updated = queryset.exclude(status=Status.PUBLISHED).update(
-        status=Status.PUBLISHED, updated_at=timezone.now()
-    )
+    updated = queryset.publish()
     modeladmin.message_user(request, f"Published {updated} record(s).", messages.SUCCESS)
 
 
 @admin.action(description="Return selected records to draft", permissions=["publish"])
 def unpublish_selected(modeladmin, request, queryset):
-    updated = queryset.filter(status=Status.PUBLISHED).update(
-        status=Status.DRAFT, updated_at=timezone.now()
-    )
+    updated = queryset.unpublish()
     modeladmin.message_user(request, f"Returned {updated} record(s) to draft.", messages.SUCCESS)
 
 

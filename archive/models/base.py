@@ -1,12 +1,14 @@
 """What every record in the archive shares: slug, status, timestamps, tags, provenance."""
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Substr
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
 SLUG_MAX_LENGTH = 200
+STATUS_CHUNK_SIZE = 500
 
 
 class Status(models.TextChoices):
@@ -18,6 +20,38 @@ class RecordQuerySet(models.QuerySet):
     def published(self):
         """The one definition of what the public may see."""
         return self.filter(status=Status.PUBLISHED)
+
+    def publish(self):
+        """Publish these records; returns how many changed. See ``set_status``."""
+        return self.set_status(Status.PUBLISHED)
+
+    def unpublish(self):
+        """Return these records to draft; returns how many changed. See ``set_status``."""
+        return self.set_status(Status.DRAFT)
+
+    def set_status(self, status):
+        """The one way to change the status of many records at once.
+
+        ``QuerySet.update`` sends no signals, so this brings the search index in step itself:
+        the records and every record whose search document carries their names.
+        """
+        from ..search.index import batched, reindex_with_dependents
+
+        with transaction.atomic(), batched():
+            pks = list(self.exclude(status=status).values_list("pk", flat=True))
+            for start in range(0, len(pks), STATUS_CHUNK_SIZE):
+                chunk = pks[start : start + STATUS_CHUNK_SIZE]
+                changed = self.model._default_manager.filter(pk__in=chunk)
+                models.QuerySet.update(changed, status=status, updated_at=timezone.now())
+            reindex_with_dependents(self.model, pks)
+        return len(pks)
+
+    def update(self, **kwargs):
+        if "status" in kwargs:
+            raise TypeError(
+                "update(status=...) would skip the search index: use publish() or unpublish()."
+            )
+        return super().update(**kwargs)
 
     def dated(self, field_name):
         """Records whose partial date ``field_name`` has a year (not unknown, not year-less)."""

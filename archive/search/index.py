@@ -14,13 +14,26 @@ from contextlib import contextmanager
 from django.db import transaction
 
 from .backends import get_backend
-from .documents import INDEXED_MODELS, document_for, indexable, kind_of, tags_of
+from .documents import (
+    INDEXED_MODELS,
+    NAMED_FOREIGN_KEYS,
+    NAMED_LINKS,
+    document_for,
+    indexable,
+    kind_of,
+    tags_of,
+)
 from .models import SearchEntry
 
 CHUNK_SIZE = 500
 TITLE_MAX_LENGTH = SearchEntry._meta.get_field("title").max_length
 
 _state = threading.local()
+
+# Models whose names appear in other records' search documents.
+NAMED_MODELS = {target for links in NAMED_LINKS.values() for target in links.values()} | {
+    target for keys in NAMED_FOREIGN_KEYS.values() for target in keys.values()
+}
 
 
 def reindex(model, pks):
@@ -35,6 +48,36 @@ def reindex(model, pks):
         pending[model].update(pks)
         return
     _reindex_now(model, pks)
+
+
+def dependents_of(target_model, pks):
+    """(model, pks) of the records whose documents carry the names of ``target_model``'s
+    records ``pks``."""
+    found = []
+    if target_model not in NAMED_MODELS:
+        return found
+    pks = list(pks)
+    for model, fields in [*NAMED_LINKS.items(), *NAMED_FOREIGN_KEYS.items()]:
+        for name, target in fields.items():
+            if not issubclass(target_model, target):
+                continue
+            linked = set()
+            for start in range(0, len(pks), CHUNK_SIZE):  # a bulk action may select thousands
+                chunk = model._default_manager.filter(
+                    **{f"{name}__in": pks[start : start + CHUNK_SIZE]}
+                )
+                linked.update(chunk.values_list("pk", flat=True))
+            found.append((model, sorted(linked)))
+    return found
+
+
+def reindex_with_dependents(model, pks):
+    """``reindex`` these records and every record whose document carries their names (a
+    change of status shows or hides those names)."""
+    with batched():
+        reindex(model, pks)
+        for dependent, dependent_pks in dependents_of(model, pks):
+            reindex(dependent, dependent_pks)
 
 
 @contextmanager

@@ -10,8 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from taggit.models import Tag, TaggedItem
 
-from .documents import INDEXED_MODELS, NAMED_FOREIGN_KEYS, NAMED_LINKS
-from .index import batched, reindex
+from .documents import INDEXED_MODELS, NAMED_LINKS
+from .index import NAMED_MODELS, batched, dependents_of, reindex
 
 _managed = threading.local()
 
@@ -24,23 +24,11 @@ def _managed_keys():
 
 def dependents(record):
     """(model, pks) of the records whose documents carry ``record``'s names."""
-    links = [*NAMED_LINKS.items(), *NAMED_FOREIGN_KEYS.items()]
-    found = []
-    for model, fields in links:
-        for name, target in fields.items():
-            if isinstance(record, target):
-                pks = model._default_manager.filter(**{name: record.pk}).values_list("pk")
-                found.append((model, [pk for (pk,) in pks]))
-    return found
+    return dependents_of(type(record), [record.pk])
 
 
 def _names_and_status(record):
     return (record.status, tuple(record.names))
-
-
-NAMED_MODELS = {target for links in NAMED_LINKS.values() for target in links.values()} | {
-    target for keys in NAMED_FOREIGN_KEYS.values() for target in keys.values()
-}
 
 
 def remember_names(sender, instance, raw=False, **kwargs):

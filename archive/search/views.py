@@ -21,7 +21,7 @@ def search(request):
         year=params.get("year"),
         page=params.get("page", 1),
     )
-    link_to = QueryStrings(request)
+    link_to = QueryStrings(request, results)
     facet_groups = [
         (
             FACET_TITLES[name],
@@ -54,15 +54,13 @@ class QueryStrings:
     """Query strings of this page with some parameters changed, and back to page 1.
 
     A results page links to every facet value: the parameters are read once, not per link.
+    Only what the search used is repeated, as it used it (the query as cut to its maximum
+    length): a huge query string would otherwise be copied into every link.
     """
 
-    def __init__(self, request):
-        self.params = [
-            (name, value)
-            for name, values in request.GET.lists()
-            if name != "page"
-            for value in values
-        ]
+    def __init__(self, request, results):
+        self.params = [("q", results.query)] if results.query else []
+        self.params += [(name, str(value)) for name, value in results.filters.items()]
 
     def changed(self, **changes):
         """``changes`` applied (None removes the parameter)."""

@@ -4,9 +4,9 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
-from taggit.models import Tag
 
 from ..models import Article, Event, Organization, Person, Place, Quotation
+from ..tagging import public_tag_or_404
 from .details import people_and_organizations
 from .meta import PageMeta, canonical_url
 from .pagination import page_size, paginate
@@ -40,7 +40,7 @@ class RecordList(ListView):
 
     def narrow(self, records, filters):
         if filters["tag"]:
-            self.tag = get_object_or_404(Tag, slug=filters["tag"])
+            self.tag = public_tag_or_404(filters["tag"])
             records = records.filter(tags__slug=self.tag.slug)
         for parameter, (field, model, phrase) in self.link_filters.items():
             if filters[parameter]:

@@ -1,11 +1,10 @@
 """Tags: an index with counts of published records, and one page per tag across every kind."""
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
-from taggit.models import Tag
+from django.shortcuts import render
 
 from ..models import Article, Event, Organization, Person, Place, Quotation
-from ..tagging import published_tags
+from ..tagging import public_tag_or_404, published_tags
 from .meta import PageMeta, canonical_url
 from .pagination import page_size, paginate
 from .params import text_param
@@ -38,7 +37,7 @@ def tag_list(request):
 
 
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=text_param(slug))
+    tag = public_tag_or_404(text_param(slug))
     shown = page_size()
     sections = []
     for model, label, list_url_name in KINDS:
@@ -55,7 +54,7 @@ def tag_detail(request, slug):
                 }
             )
     if not sections:
-        raise Http404(f"No published record carries the tag “{tag.name}”.")
+        raise Http404("No published record carries this tag.")
     return render(
         request,
         "archive/tag_detail.html",
