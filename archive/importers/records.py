@@ -11,6 +11,7 @@ name or title makes, and that slug is its key, so importing it again finds it; a
 a GUID or source URL instead gets a fresh unique slug, since those are its key.
 """
 
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -48,6 +49,11 @@ class Notice:
 
 def _text(value):
     return value.strip() if isinstance(value, str) else ""
+
+
+def _name_key(value):
+    """A name as compared for identity: NFKC, case-folded, runs of spaces as one."""
+    return " ".join(unicodedata.normalize("NFKC", str(value or "")).casefold().split())
 
 
 _MISSING = object()
@@ -289,10 +295,29 @@ class RecordWriter:
                 "slug",
             )
             return None
+        if found is not None and "slug" not in data and not self._same_name(kind, found, data):
+            self._report_name_clash(kind, found, data, slug, location)
+            return None
         self._slug_proven_unique = slug  # no record but ``found`` has this slug
         if found is None and "slug" not in data:
             return kind.model(slug=slug)
         return found
+
+    def _same_name(self, kind, found, data):
+        """Whether a record found by the slug its name makes has that name (case and spacing
+        aside): two different names that make one slug are two records, never one."""
+        field = kind.model.slug_source
+        return _name_key(getattr(found, field)) == _name_key(data.get(field))
+
+    def _report_name_clash(self, kind, found, data, slug, location):
+        field = kind.model.slug_source
+        self.problems.add(
+            location,
+            f"“{_text(data.get(field))}” makes the slug “{slug}”, which is the {kind.name} "
+            f"“{getattr(found, field)}”; give this {kind.name} a slug of its own (or, if it "
+            "is that record, its slug)",
+            field,
+        )
 
     def _derived_slug(self, kind, data):
         """The slug a record given without one gets from its name or title."""

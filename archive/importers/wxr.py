@@ -13,10 +13,13 @@ item types are counted and skipped; so are posts without a title, since an artic
 """
 
 from collections import deque
+from urllib.parse import unquote
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
+from django.core.validators import slug_unicode_re
 
+from ..models.base import SLUG_MAX_LENGTH
 from ..sanitise import html_to_text
 from .html import html_blocks
 from .records import Notice, Skipped
@@ -98,6 +101,7 @@ class _WxrTarget:
         self.item_number = 0
         self.finished = deque()
         self.guids = {}  # GUID -> where it was first seen
+        self.post_names = set()
 
     def start(self, tag, attrib):
         name = _qualified(tag)
@@ -206,6 +210,9 @@ def _item_records(item, target, source):
         "body_format": "html",
         "capture_text": content,
     }
+    slug = _post_name_slug(fields.get("wp:post_name", ""), target)
+    if slug:
+        data["slug"] = slug
     if data["source_guid"] != fields.get("guid", "").strip():
         yield Notice(
             location,
@@ -222,3 +229,16 @@ def _unique_guid(guid, location, target):
         return ""
     target.guids[guid] = f"{location.record} (line {location.line})"
     return guid
+
+
+def _post_name_slug(post_name, target):
+    """The post's own permanent name (``wp:post_name``, percent-decoded: "%e4%b8%96" is "世")
+    as its slug, if it is a valid slug and the first in this export to have it (a page and a
+    post may share one); otherwise the slug is made from the title."""
+    slug = unquote(post_name.strip())
+    if not slug or len(slug) > SLUG_MAX_LENGTH or not slug_unicode_re.match(slug):
+        return ""
+    if slug in target.post_names:
+        return ""
+    target.post_names.add(slug)
+    return slug

@@ -9,6 +9,13 @@ from taggit.managers import TaggableManager
 SLUG_MAX_LENGTH = 200
 
 
+def make_slug(text):
+    """The slug a name makes, in whatever script it is written: "Владимир Путин" ->
+    "владимир-путин", "Émigré" -> "émigré" (letters and digits of every script are kept,
+    lower-cased and NFKC-normalised; spaces become "-"; other characters are dropped)."""
+    return slugify(str(text or ""), allow_unicode=True)
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
@@ -50,6 +57,7 @@ class Record(models.Model):
         max_length=SLUG_MAX_LENGTH,
         unique=True,
         blank=True,
+        allow_unicode=True,
         help_text="The record's permanent address. Made from the name when left empty.",
     )
     status = models.CharField(
@@ -101,7 +109,7 @@ class Record(models.Model):
         return self.status == Status.PUBLISHED
 
     def slug_base(self):
-        return slugify(str(getattr(self, self.slug_source) or ""))[: SLUG_MAX_LENGTH - 10]
+        return make_slug(getattr(self, self.slug_source))[: SLUG_MAX_LENGTH - 10]
 
     def make_unique_slug(self):
         base = self.slug_base() or self._meta.model_name
