@@ -7,6 +7,10 @@ class ArchiveConfig(AppConfig):
     verbose_name = "Archive"
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from .search.backends.sqlite import register_functions
         from .search.signals import connect
 
         connect()
+        connection_created.connect(register_functions)

@@ -164,3 +164,47 @@ def test_the_admin_adds_a_persian_name_with_its_own_slug(editor_client):
     form["name"], form["slug"] = "Shirin Ebadi", "شیرین-عبادی-۲"
     assert editor_client.post(url, form).status_code == 302
     assert Person.objects.filter(slug="شیرین-عبادی-۲").exists()
+
+
+def search(client, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def publish(record):
+    record.status = Status.PUBLISHED
+    record.save()
+
+
+def test_search_finds_russian_and_ukrainian_names_with_their_own_letters(client):
+    run_import(SCRIPTS / "people-cyrillic.csv", "--kind", "person")
+    navalny = Person.objects.get(slug="алексей-навальный").get_absolute_url()
+    klitschko = Person.objects.get(slug="віталій-кличко").get_absolute_url()
+    assert navalny in search(client, "Алексей")
+    assert navalny in search(client, "АЛЕКСЕЙ НАВАЛЬНЫЙ")
+    page = search(client, "Віталій")
+    assert klitschko in page
+    assert "<mark>Віталій</mark>" in page
+    # й and ї are letters of their own, not и and і with an accent to fold away.
+    assert navalny not in search(client, "Алексеи")
+    assert klitschko not in search(client, "Вiталiй")
+
+
+def test_search_finds_accented_greek_words_with_or_without_their_accents(client):
+    run_import(SCRIPTS / "udhr-wordpress.xml")
+    url = Article.objects.get(title="Άρθρο 1").get_absolute_url()
+    for query in ("δικαιώματα", "δικαιωματα", "ΔΙΚΑΙΩΜΑΤΑ", '"πνεύμα αδελφοσύνης"'):
+        assert url in search(client, query), query
+    assert "<mark>δικαιώματα</mark>" in search(client, "ΔΙΚΑΙΩΜΑΤΑ")
+
+
+def test_search_folds_persian_and_arabic_forms_together(client):
+    run_import(SCRIPTS / "udhr-persian.txt")
+    article = Article.objects.get()
+    publish(article)
+    url = article.get_absolute_url()
+    # The text has Persian yeh and kaf and "می‌آیند" with a zero-width non-joiner; readers type
+    # Arabic yeh and kaf, leave the non-joiner out, stretch a word with a tatweel, add harakat.
+    for query in ("یکدیگر", "يكديگر", "میآیند", "می‌آیند", "برادری", "بـرادری", "بَرادری"):
+        assert url in search(client, query), query

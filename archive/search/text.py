@@ -1,20 +1,21 @@
 """Words, queries and highlighted snippets: the text rules both search back ends share.
 
 A query is never handed to a database as the user typed it. It is cut to a safe length and
-split into words (runs of letters and digits, accents and case folded, the way SQLite's
-``unicode61 remove_diacritics 2`` tokenizer folds them) and quoted phrases; each back end then
+split into words (runs of letters and digits, folded by ``folding.fold``, as the index is) and
+quoted phrases; each back end then
 builds its own match expression from those words alone, so no operator, column filter or
 control character typed by a reader ever reaches the database.
 """
 
 import re
-import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from .folding import fold
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
@@ -28,14 +29,6 @@ PHRASE = re.compile(r'"([^"]*)"?')
 # the indexed text nor the query can ever inject markup.
 SNIPPET_WORDS = 36
 SNIPPET_SCAN_LIMIT = 100_000
-
-
-def fold(text):
-    """Lower case without accents: "Émigré" -> "emigre"."""
-    if text.isascii():
-        return text.lower()  # nothing to decompose: the common case, and much faster
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def words(text):
