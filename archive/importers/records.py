@@ -8,7 +8,9 @@ the admin applies), resolves links by slug, and writes only what changed.
 Natural keys: the slug for every kind; an article is first looked up by its ``source_guid``
 (a WordPress GUID) and then its ``source_url``. A record given without a slug gets the slug its
 name or title makes, and that slug is its key, so importing it again finds it; an article with
-a GUID or source URL instead gets a fresh unique slug, since those are its key.
+a GUID or source URL instead gets a fresh unique slug, since those are its key. A stored record
+found by the slug a name makes must have that name: a different name is a problem naming
+both, never an overwrite.
 """
 
 import unicodedata

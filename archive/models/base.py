@@ -1,5 +1,8 @@
 """What every record in the archive shares: slug, status, timestamps, tags, provenance."""
 
+import unicodedata
+from functools import lru_cache
+
 from django.db import models
 from django.db.models.functions import Substr
 from django.urls import reverse
@@ -10,10 +13,18 @@ SLUG_MAX_LENGTH = 200
 
 
 def make_slug(text):
-    """The slug a name makes, in whatever script it is written: "Владимир Путин" ->
-    "владимир-путин", "Émigré" -> "émigré" (letters and digits of every script are kept,
-    lower-cased and NFKC-normalised; spaces become "-"; other characters are dropped)."""
-    return slugify(str(text or ""), allow_unicode=True)
+    """The slug a name makes, in whatever script it is written: "Сергей Лавров" ->
+    "сергей-лавров", "Xinhua 新华社" -> "xinhua-新华社". Latin letters become ASCII as they
+    always did ("Manëz" -> "manez"), so slugs made before scripts were kept stay the same."""
+    text = unicodedata.normalize("NFC", str(text or ""))
+    return slugify("".join(_latin_as_ascii(char) for char in text), allow_unicode=True)
+
+
+@lru_cache(maxsize=4096)
+def _latin_as_ascii(char):
+    if char.isascii() or not unicodedata.name(char, "").startswith("LATIN"):
+        return char
+    return unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii")
 
 
 class Status(models.TextChoices):
