@@ -139,6 +139,9 @@ def test_unicode_slugs_have_pages_links_and_sitemap_entries(client):
     page = client.get(article.get_absolute_url()).content.decode()
     encoded = "http://testserver/articles/udhr-" + quote("第一条") + "/"
     assert f'<link rel="canonical" href="{encoded}">' in page
+    assert f'<meta property="og:url" content="{encoded}">' in page
+    assert f'"url": "{encoded}"' in page  # JSON-LD
+    assert "Archived in Archive, " in page and f"{encoded}</p>" in page  # Cite this
     sitemap = client.get("/sitemap.xml").content.decode()
     assert f"<loc>{encoded}</loc>" in sitemap
     assert "第一条" not in sitemap  # every address percent-encoded
