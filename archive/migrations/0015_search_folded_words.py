@@ -4,7 +4,7 @@ SQLite: the FTS5 table is made again with a tokenizer that only splits (no diacr
 own), and its triggers index each column through ``archive_search_words`` (registered on every
 connection by ``archive.search.backends.sqlite``), the words ``archive.search.folding`` makes;
 the index is filled again from the entries. PostgreSQL: the entries' tsvectors, already written
-in Python, are written again with the new folding (``rebuild``).
+in Python, are written again from the entries with the new folding.
 """
 
 from django.db import migrations
@@ -66,16 +66,31 @@ def statements(fold):
     ]
 
 
+def rewrite_vectors(SearchEntry):  # noqa: N803 (a model class)
+    """Each entry's tsvector again from its own columns (not the records: a later migration
+    may change their tables), in chunks."""
+    from archive.search.backends.postgresql import PostgreSQLBackend
+
+    backend = PostgreSQLBackend()
+    last_pk = 0
+    while True:
+        entries = list(SearchEntry.objects.filter(pk__gt=last_pk).order_by("pk")[:1000])
+        if not entries:
+            return
+        for entry in entries:
+            backend.prepare(entry, None)
+        SearchEntry.objects.bulk_update(entries, ["vector"])
+        last_pk = entries[-1].pk
+
+
 def run(fold):
     def operation(apps, schema_editor):
         vendor = schema_editor.connection.vendor
         if vendor == "sqlite":
             for statement in statements(fold):
                 schema_editor.execute(statement)
-        elif vendor == "postgresql" and apps.get_model("archive", "SearchEntry").objects.exists():
-            from archive.search.index import rebuild
-
-            rebuild()
+        elif vendor == "postgresql":
+            rewrite_vectors(apps.get_model("archive", "SearchEntry"))
 
     return operation
 
