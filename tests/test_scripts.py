@@ -215,3 +215,13 @@ def test_search_folds_persian_and_arabic_forms_together(client):
     # Arabic yeh and kaf, leave the non-joiner out, stretch a word with a tatweel, add harakat.
     for query in ("یکدیگر", "يكديگر", "میآیند", "می‌آیند", "برادری", "بـرادری", "بَرادری"):
         assert url in search(client, query), query
+
+
+def test_two_names_making_one_slug_in_one_file_are_refused_naming_both(tmp_path):
+    people = write(tmp_path, "people.csv", "name\nDr. 李文亮\nDr 李文亮\n")
+    assert_import_fails(
+        people,
+        "--kind",
+        "person",
+        expect=["line 3", "“Dr 李文亮” makes the slug “dr-李文亮”", "the person “Dr. 李文亮”"],
+    )
