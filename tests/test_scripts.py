@@ -215,6 +215,8 @@ def test_search_folds_persian_and_arabic_forms_together(client):
     # Arabic yeh and kaf, leave the non-joiner out, stretch a word with a tatweel, add harakat.
     for query in ("یکدیگر", "يكديگر", "میآیند", "می‌آیند", "برادری", "بـرادری", "بَرادری"):
         assert url in search(client, query), query
+    # The word is marked whole, joiner and all.
+    assert "<mark>می‌آیند</mark>" in search(client, "میآیند")
 
 
 def test_two_names_making_one_slug_in_one_file_are_refused_naming_both(tmp_path):

@@ -28,6 +28,9 @@ _ARABIC = str.maketrans(
         **{chr(c): None for c in range(0x064B, 0x0660)},  # harakat, hamza and madda marks
     }
 )
+# What ``fold`` drops that is not a letter: inside a word, these join its letters into one word
+# ("می‌آیند" is one word), as in the folded text (a regular expression character class).
+JOINERS = "\u200c\u0640\u064b-\u065f\u0670"
 _FINAL_SIGMA = str.maketrans({"ς": "σ"})
 _ACCENTED_SCRIPTS = ("LATIN", "GREEK")
 

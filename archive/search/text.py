@@ -15,14 +15,15 @@ from functools import lru_cache
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .folding import fold
+from .folding import JOINERS, fold
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
 # Bare words at least this long also match as prefixes ("resettl" finds "resettlement").
 MIN_PREFIX_LENGTH = 3
 
-WORD = re.compile(r"[^\W_]+")
+WORD = re.compile(rf"[^\W_]+(?:[{JOINERS}]+[^\W_]+)*")
+_JOINER = re.compile(f"[{JOINERS}]")
 PHRASE = re.compile(r'"([^"]*)"?')
 
 # Highlighting: snippets are escaped first, then these markers become <mark> tags, so neither
@@ -119,6 +120,8 @@ def _layout(scanned):
     """The layout of ``scanned`` (see above), or None if a word in it does not fold to ASCII."""
     if scanned.isascii():
         return b" " + scanned.encode("ascii").translate(_LAYOUT) + b" "
+    if _JOINER.search(scanned):
+        return None  # a joiner makes one word of letters around it; the layout cannot
     # One byte per character: every non-ASCII character becomes "?", a separator; those that
     # are word characters are then overwritten with their folded letter, where they have one.
     raw = bytearray(scanned.encode("ascii", "replace"))
