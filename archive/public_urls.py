@@ -1,30 +1,46 @@
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import feeds, views
 from .search import views as search_views
 from .sitemaps import SITEMAPS
+
+
+class UnicodeSlugConverter:
+    """A slug in any script ("владимир-путин"), as the models' slug fields allow; Django's
+    ``slug`` converter takes ASCII only. ``reverse()`` percent-encodes what it returns."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "archive"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("articles/", views.ArticleList.as_view(), name="article_list"),
-    path("articles/<slug:slug>/", views.ArticleDetail.as_view(), name="article_detail"),
+    path("articles/<uslug:slug>/", views.ArticleDetail.as_view(), name="article_detail"),
     path("people/", views.PersonList.as_view(), name="person_list"),
-    path("people/<slug:slug>/", views.PersonDetail.as_view(), name="person_detail"),
+    path("people/<uslug:slug>/", views.PersonDetail.as_view(), name="person_detail"),
     path("organisations/", views.OrganizationList.as_view(), name="organization_list"),
     path(
-        "organisations/<slug:slug>/",
+        "organisations/<uslug:slug>/",
         views.OrganizationDetail.as_view(),
         name="organization_detail",
     ),
     path("places/", views.PlaceList.as_view(), name="place_list"),
-    path("places/<slug:slug>/", views.PlaceDetail.as_view(), name="place_detail"),
+    path("places/<uslug:slug>/", views.PlaceDetail.as_view(), name="place_detail"),
     path("events/", views.EventList.as_view(), name="event_list"),
-    path("events/<slug:slug>/", views.EventDetail.as_view(), name="event_detail"),
+    path("events/<uslug:slug>/", views.EventDetail.as_view(), name="event_detail"),
     path("quotations/", views.QuotationList.as_view(), name="quotation_list"),
-    path("quotations/<slug:slug>/", views.QuotationDetail.as_view(), name="quotation_detail"),
+    path("quotations/<uslug:slug>/", views.QuotationDetail.as_view(), name="quotation_detail"),
     path("timeline/", views.timeline, name="timeline"),
     path("tags/", views.tag_list, name="tag_list"),
     path("tags/<str:slug>/", views.tag_detail, name="tag_detail"),
@@ -32,8 +48,8 @@ urlpatterns = [
     path("feeds/articles.atom", feeds.ArticlesAtomFeed(), name="articles_atom"),
     path("feeds/tags/<str:slug>.rss", feeds.TagArticlesFeed(), name="tag_rss"),
     path("feeds/tags/<str:slug>.atom", feeds.TagArticlesAtomFeed(), name="tag_atom"),
-    path("feeds/people/<slug:slug>.rss", feeds.PersonArticlesFeed(), name="person_rss"),
-    path("feeds/people/<slug:slug>.atom", feeds.PersonArticlesAtomFeed(), name="person_atom"),
+    path("feeds/people/<uslug:slug>.rss", feeds.PersonArticlesFeed(), name="person_rss"),
+    path("feeds/people/<uslug:slug>.atom", feeds.PersonArticlesAtomFeed(), name="person_atom"),
     path("search/", search_views.search, name="search"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),

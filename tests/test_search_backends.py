@@ -22,11 +22,15 @@ def fetch(sql, params=()):
 
 @sqlite_only
 @pytest.mark.django_db
-def test_sqlite_fts5_table_folds_accents():
+def test_sqlite_fts5_table_indexes_words_folded_in_python():
     (sql,) = fetch("SELECT sql FROM sqlite_master WHERE name = 'archive_search_fts'")[0]
     assert "fts5" in sql
-    assert "remove_diacritics 2" in sql
+    assert "remove_diacritics 0" in sql  # folding is archive.search.folding's alone
     assert "content='archive_searchentry'" in sql
+    (trigger,) = fetch(
+        "SELECT sql FROM sqlite_master WHERE name = 'archive_searchentry_fts_insert'"
+    )[0]
+    assert "archive_search_words(new.body)" in trigger
 
 
 @sqlite_only

@@ -8,9 +8,12 @@ the admin applies), resolves links by slug, and writes only what changed.
 Natural keys: the slug for every kind; an article is first looked up by its ``source_guid``
 (a WordPress GUID) and then its ``source_url``. A record given without a slug gets the slug its
 name or title makes, and that slug is its key, so importing it again finds it; an article with
-a GUID or source URL instead gets a fresh unique slug, since those are its key.
+a GUID or source URL instead gets a fresh unique slug, since those are its key. A stored record
+found by the slug a name makes must have that name: a different name is a problem naming
+both, never an overwrite.
 """
 
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -62,6 +65,11 @@ class Withdrawn:
 
 def _text(value):
     return value.strip() if isinstance(value, str) else ""
+
+
+def _name_key(value):
+    """A name as compared for identity: NFKC, case-folded, runs of spaces as one."""
+    return " ".join(unicodedata.normalize("NFKC", str(value or "")).casefold().split())
 
 
 _MISSING = object()
@@ -335,10 +343,29 @@ class RecordWriter:
                 "slug",
             )
             return None
+        if found is not None and "slug" not in data and not self._same_name(kind, found, data):
+            self._report_name_clash(kind, found, data, slug, location)
+            return None
         self._slug_proven_unique = slug  # no record but ``found`` has this slug
         if found is None and "slug" not in data:
             return kind.model(slug=slug)
         return found
+
+    def _same_name(self, kind, found, data):
+        """Whether a record found by the slug its name makes has that name (case and spacing
+        aside): two different names that make one slug are two records, never one."""
+        field = kind.model.slug_source
+        return _name_key(getattr(found, field)) == _name_key(data.get(field))
+
+    def _report_name_clash(self, kind, found, data, slug, location):
+        field = kind.model.slug_source
+        self.problems.add(
+            location,
+            f"“{_text(data.get(field))}” makes the slug “{slug}”, which is the {kind.name} "
+            f"“{getattr(found, field)}”; give this {kind.name} a slug of its own (or, if it "
+            "is that record, its slug)",
+            field,
+        )
 
     def _derived_slug(self, kind, data):
         """The slug a record given without one gets from its name or title."""

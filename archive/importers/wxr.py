@@ -14,12 +14,15 @@ before is made a draft (``Withdrawn``). See docs/archive-format.md for the rest.
 """
 
 from collections import deque
+from urllib.parse import unquote
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 from django.core.exceptions import ValidationError
+from django.core.validators import slug_unicode_re
 
 from ..models import Article
+from ..models.base import SLUG_MAX_LENGTH
 from ..sanitise import html_to_text
 from .html import html_blocks
 from .records import Notice, Skipped, Withdrawn
@@ -114,6 +117,7 @@ class _WxrTarget:
         self.item_number = 0
         self.finished = deque()
         self.guids = {}  # GUID -> where it was first seen
+        self.post_names = set()
 
     def start(self, tag, attrib):
         name = _qualified(tag)
@@ -248,6 +252,9 @@ def _item_records(item, target, source):
         "body_format": "html",
         "capture_text": content,
     }
+    slug = _post_name_slug(fields.get("wp:post_name", ""), target)
+    if slug:
+        data["slug"] = slug
     for message in notices:
         yield Notice(location, message)
     yield "article", data, location
@@ -293,3 +300,16 @@ def _identity(fields, location, target):
         target.guids[unique] = f"{location.record} (line {location.line})"
         return unique, [f"{clash}; this post is identified by its WordPress post ID instead"]
     return "", [f"{clash}; this post is identified by its permalink instead"]
+
+
+def _post_name_slug(post_name, target):
+    """The post's own permanent name (``wp:post_name``, percent-decoded: "%e4%b8%96" is "世")
+    as its slug, if it is a valid slug and the first in this export to have it (a page and a
+    post may share one); otherwise the slug is made from the title."""
+    slug = unquote(post_name.strip())
+    if not slug or len(slug) > SLUG_MAX_LENGTH or not slug_unicode_re.match(slug):
+        return ""
+    if slug in target.post_names:
+        return ""
+    target.post_names.add(slug)
+    return slug

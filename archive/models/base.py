@@ -1,5 +1,8 @@
 """What every record in the archive shares: slug, status, timestamps, tags, provenance."""
 
+import unicodedata
+from functools import lru_cache
+
 from django.db import models, transaction
 from django.db.models.functions import Substr
 from django.urls import reverse
@@ -9,6 +12,21 @@ from taggit.managers import TaggableManager
 
 SLUG_MAX_LENGTH = 200
 STATUS_CHUNK_SIZE = 500
+
+
+def make_slug(text):
+    """The slug a name makes, in whatever script it is written: "Сергей Лавров" ->
+    "сергей-лавров", "Xinhua 新华社" -> "xinhua-新华社". Latin letters become ASCII as they
+    always did ("Manëz" -> "manez"), so slugs made before scripts were kept stay the same."""
+    text = unicodedata.normalize("NFC", str(text or ""))
+    return slugify("".join(_latin_as_ascii(char) for char in text), allow_unicode=True)
+
+
+@lru_cache(maxsize=4096)
+def _latin_as_ascii(char):
+    if char.isascii() or not unicodedata.name(char, "").startswith("LATIN"):
+        return char
+    return unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii")
 
 
 class Status(models.TextChoices):
@@ -84,6 +102,7 @@ class Record(models.Model):
         max_length=SLUG_MAX_LENGTH,
         unique=True,
         blank=True,
+        allow_unicode=True,
         help_text="The record's permanent address. Made from the name when left empty.",
     )
     status = models.CharField(
@@ -135,7 +154,7 @@ class Record(models.Model):
         return self.status == Status.PUBLISHED
 
     def slug_base(self):
-        return slugify(str(getattr(self, self.slug_source) or ""))[: SLUG_MAX_LENGTH - 10]
+        return make_slug(getattr(self, self.slug_source))[: SLUG_MAX_LENGTH - 10]
 
     def make_unique_slug(self):
         base = self.slug_base() or self._meta.model_name

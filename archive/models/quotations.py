@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.text import Truncator
 
-from .base import Record
+from .base import Record, make_slug
 from .dates import PartialDateField
 from .entities import Organization, Person
 
@@ -56,6 +56,4 @@ class Quotation(Record):
         return f"“{Truncator(self.text).words(12)}”"
 
     def slug_base(self):
-        from django.utils.text import slugify
-
-        return slugify(Truncator(self.text).words(8, truncate=""))[:80]
+        return make_slug(Truncator(self.text).words(8, truncate=""))[:80]

@@ -1,14 +1,13 @@
 """Words, queries and highlighted snippets: the text rules both search back ends share.
 
 A query is never handed to a database as the user typed it. It is cut to a safe length and
-split into words (runs of letters and digits, accents and case folded, the way SQLite's
-``unicode61 remove_diacritics 2`` tokenizer folds them) and quoted phrases; each back end then
+split into words (runs of letters and digits, folded by ``folding.fold``, as the index is) and
+quoted phrases; each back end then
 builds its own match expression from those words alone, so no operator, column filter or
 control character typed by a reader ever reaches the database.
 """
 
 import re
-import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,26 +15,21 @@ from functools import lru_cache
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from .folding import JOINERS, fold
+
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
 # Bare words at least this long also match as prefixes ("resettl" finds "resettlement").
 MIN_PREFIX_LENGTH = 3
 
-WORD = re.compile(r"[^\W_]+")
+WORD = re.compile(rf"[^\W_]+(?:[{JOINERS}]+[^\W_]+)*")
+_JOINER = re.compile(f"[{JOINERS}]")
 PHRASE = re.compile(r'"([^"]*)"?')
 
 # Highlighting: snippets are escaped first, then these markers become <mark> tags, so neither
 # the indexed text nor the query can ever inject markup.
 SNIPPET_WORDS = 36
 SNIPPET_SCAN_LIMIT = 100_000
-
-
-def fold(text):
-    """Lower case without accents: "Émigré" -> "emigre"."""
-    if text.isascii():
-        return text.lower()  # nothing to decompose: the common case, and much faster
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def words(text):
@@ -126,6 +120,8 @@ def _layout(scanned):
     """The layout of ``scanned`` (see above), or None if a word in it does not fold to ASCII."""
     if scanned.isascii():
         return b" " + scanned.encode("ascii").translate(_LAYOUT) + b" "
+    if _JOINER.search(scanned):
+        return None  # a joiner makes one word of letters around it; the layout cannot
     # One byte per character: every non-ASCII character becomes "?", a separator; those that
     # are word characters are then overwritten with their folded letter, where they have one.
     raw = bytearray(scanned.encode("ascii", "replace"))

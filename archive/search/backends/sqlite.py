@@ -1,7 +1,9 @@
 """SQLite: an FTS5 table over the text columns of ``archive_searchentry``, ranked by BM25.
 
 The FTS5 table uses the entry table as its external content and triggers keep the two in
-step (migration ``0010_search``), so writing entries is all the indexer does.
+step (migrations ``0010_search`` and ``search_folded_words``), so writing entries is all the
+indexer does. The triggers index each column's words as ``archive.search.folding`` folds them
+(the SQL function ``archive_search_words``), and the tokenizer only splits them at the spaces.
 
 Every query starts from the FTS5 match, so its cost follows the number of matches. Facets are
 counted from the matching ids and each entry's facet values held in memory (``facets``), read
@@ -12,6 +14,7 @@ import json
 
 from django.db import connection
 
+from ..text import words
 from .base import Backend, fetch
 
 FTS_TABLE = "archive_search_fts"
@@ -24,6 +27,19 @@ BM25 = f"bm25({FTS_TABLE}, {', '.join(str(w) for w in COLUMN_WEIGHTS.values())})
 # word prefixes, itself excepted, lie in [word + FIRST_CHARACTER, word + LAST_CHARACTER].
 FIRST_CHARACTER = "\x01"
 LAST_CHARACTER = "\U0010ffff"
+# The SQL function the FTS5 triggers index each column through (migration
+# ``search_folded_words``): the column's words folded in Python, as queries are.
+WORDS_FUNCTION = "archive_search_words"
+
+
+def indexed_words(text):
+    return " ".join(words(text)) if text else ""
+
+
+def register_functions(sender, connection, **kwargs):
+    """Give every SQLite connection the function the search index's triggers call."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(WORDS_FUNCTION, 1, indexed_words, deterministic=True)
 
 
 def quoted(words):
