@@ -1,0 +1,31 @@
+"""Account security helpers: the client address used for login throttling."""
+
+from django.conf import settings
+from django.shortcuts import render
+
+
+def client_ip(request):
+    """The address a login attempt came from.
+
+    Behind ARCHIVE_PROXY_COUNT trusted proxies the client is the address the outermost of them
+    appended to X-Forwarded-For; anything further left was written by the client and can be
+    forged, so it is never used. Without proxies the socket address is the only honest one.
+    """
+    proxies = settings.ARCHIVE_PROXY_COUNT
+    if proxies > 0:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [hop for hop in hops if hop]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR")
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The page a locked-out login gets: what is locked, for how long, and how to unlock it."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    context = {
+        "username": username,
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "accounts/locked.html", context, status=429)
