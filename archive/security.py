@@ -29,3 +29,21 @@ def lockout_response(request, original_response=None, credentials=None):
         "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
     return render(request, "accounts/locked.html", context, status=429)
+
+
+class SecurityHeadersMiddleware:
+    """Adds the Content-Security-Policy and Permissions-Policy to every response.
+
+    The public site runs no script at all and the admin only its own static files, so the
+    policy allows nothing inline and nothing from elsewhere: markup injected into a page cannot
+    run. A view may set its own headers; they are kept.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.ARCHIVE_CSP)
+        response.headers.setdefault("Permissions-Policy", settings.ARCHIVE_PERMISSIONS_POLICY)
+        return response

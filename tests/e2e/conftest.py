@@ -136,12 +136,47 @@ def new_context(browser, live_server):
                 route.continue_()
 
         context.route("**/*", only_live_server)
+        watch_content_security_policy(context)
         contexts.append(context)
         return context
 
     yield open_context
+    blocked = [violation for context in contexts for violation in context.csp_violations]
     for context in contexts:
         context.close()
+    if blocked:
+        pytest.fail(
+            "The Content-Security-Policy blocked something the page uses:\n" + "\n".join(blocked),
+            pytrace=False,
+        )
+
+
+# Reports every Content-Security-Policy violation of every page (a script, style, image or
+# connection the policy blocked) to the test, which fails: nothing the site uses may be blocked.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+    const text = `${event.violatedDirective} blocked ${event.blockedURI || "inline code"} `
+        + `on ${event.documentURI} (${event.sourceFile || ""}:${event.lineNumber || ""})`;
+    (window.__archiveCspSeen ||= []).push(text);
+    window.__archiveCspViolation(text);
+});
+"""
+
+
+def watch_content_security_policy(context):
+    """Collect the policy violations of every page of a browser context in
+    ``context.csp_violations``: the page's own events and the browser's console messages."""
+    context.csp_violations = []
+    context.expose_binding(
+        "__archiveCspViolation", lambda source, text: context.csp_violations.append(text)
+    )
+    context.add_init_script(CSP_LISTENER)
+
+    def on_console(message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            context.csp_violations.append(f"console: {message.text}")
+
+    context.on("console", on_console)
 
 
 @pytest.fixture
