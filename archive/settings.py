@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "archive",
 ]
 
@@ -62,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "archive.accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -202,6 +207,12 @@ AXES_LOCKOUT_CALLABLE = "archive.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "archive.security.client_ip"
 # How many proxies in front of the site append to X-Forwarded-For (0: use the socket address).
 ARCHIVE_PROXY_COUNT = int(os.environ.get("ARCHIVE_PROXY_COUNT", "0"))
+
+# Two-factor authentication (django-otp) for staff: anyone who has set it up at
+# /accounts/two-factor/ is asked for a code after the password; with ARCHIVE_REQUIRE_2FA=1
+# Editors cannot use the admin until they have set it up.
+ARCHIVE_REQUIRE_2FA = env_bool("ARCHIVE_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = SITE_NAME
 
 LOGGING = {
     "version": 1,

@@ -3,5 +3,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("archive.accounts.urls")),
     path("", include("archive.public_urls")),
 ]
