@@ -1,7 +1,12 @@
-"""Account security helpers: the client address used for login throttling."""
+"""Security helpers: the client address and lockout page of login throttling, the security
+headers, and security.txt."""
+
+from datetime import timedelta
 
 from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 
 def client_ip(request):
@@ -47,3 +52,20 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", settings.ARCHIVE_CSP)
         response.headers.setdefault("Permissions-Policy", settings.ARCHIVE_PERMISSIONS_POLICY)
         return response
+
+
+def security_txt(request):
+    """/.well-known/security.txt (RFC 9116): where to report a problem, if the site says."""
+    contact = settings.ARCHIVE_SECURITY_CONTACT
+    if not contact:
+        raise Http404("No security contact is configured (ARCHIVE_SECURITY_CONTACT).")
+    if "@" in contact and ":" not in contact:
+        contact = f"mailto:{contact}"
+    expires = timezone.now() + timedelta(days=365)
+    lines = [
+        f"Contact: {contact}",
+        f"Expires: {expires:%Y-%m-%dT%H:%M:%SZ}",
+        "Preferred-Languages: en",
+        f"Canonical: {request.build_absolute_uri()}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -213,6 +213,8 @@ ARCHIVE_PROXY_COUNT = int(os.environ.get("ARCHIVE_PROXY_COUNT", "0"))
 # Editors cannot use the admin until they have set it up.
 ARCHIVE_REQUIRE_2FA = env_bool("ARCHIVE_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = SITE_NAME
+# Where to report a security problem privately, published at /.well-known/security.txt.
+ARCHIVE_SECURITY_CONTACT = os.environ.get("ARCHIVE_SECURITY_CONTACT", "").strip()
 
 LOGGING = {
     "version": 1,

@@ -71,3 +71,19 @@ def test_public_pages_need_no_inline_code(client, seed):
     parser = InlineCode()
     parser.feed(client.get("/").content.decode())
     assert parser.found == []
+
+
+def test_security_txt_names_the_configured_contact(client, settings):
+    settings.ARCHIVE_SECURITY_CONTACT = "security@archive.example.org"
+    response = client.get("/.well-known/security.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    fields = dict(line.split(": ", 1) for line in response.content.decode().splitlines())
+    assert fields["Contact"] == "mailto:security@archive.example.org"
+    assert fields["Expires"].endswith("Z")
+    assert fields["Canonical"] == "http://testserver/.well-known/security.txt"
+
+
+def test_without_a_contact_security_txt_is_a_404(client, db, settings):
+    settings.ARCHIVE_SECURITY_CONTACT = ""
+    assert client.get("/.well-known/security.txt").status_code == 404

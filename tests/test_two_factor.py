@@ -189,3 +189,7 @@ def test_an_editor_can_remove_a_colleagues_device_in_the_admin(client, editor_us
     response = client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+def test_the_admin_links_to_the_two_factor_page(editor_client):
+    assert 'href="/accounts/two-factor/"' in editor_client.get("/admin/").content.decode()
