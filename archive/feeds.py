@@ -7,6 +7,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .models import Article, Person
 from .tagging import public_tag_or_404
@@ -18,25 +19,42 @@ def _feed_items(articles):
 
 
 class ArticlesFeed(Feed):
-    """Latest published articles. Dates are given only where the source gives them."""
+    """Latest published articles. Dates are given only where the source gives them.
+
+    Every text we store is plain text. Feed readers render RSS titles and descriptions and
+    Atom summaries (`type="html"`) as HTML, so those fields are HTML-escaped before the feed
+    generator XML-escapes them: a summary typed as `<img onerror=...>` shows as that text.
+    Atom titles, categories and names are text constructs and need only the XML escaping.
+    """
+
+    titles_are_html = True  # RSS; the Atom versions set it False
+
+    def _html_title(self, text):
+        return escape(text) if self.titles_are_html else text
+
+    def feed_title(self, obj):
+        return f"{settings.SITE_NAME}: articles"
 
     def title(self, obj=None):
-        return f"{settings.SITE_NAME}: articles"
+        return self._html_title(self.feed_title(obj))
 
     def link(self, obj=None):
         return reverse("archive:article_list")
 
     def description(self, obj=None):
+        return escape(self.feed_description(obj))
+
+    def feed_description(self, obj):
         return "The latest articles published in the archive."
 
     def items(self, obj=None):
         return _feed_items(Article.objects.published())
 
     def item_title(self, article):
-        return article.title
+        return self._html_title(article.title)
 
     def item_description(self, article):
-        return article.summary or "No summary recorded."
+        return escape(article.summary or "No summary recorded.")
 
     def item_pubdate(self, article):
         date = article.publication_date
@@ -58,13 +76,13 @@ class TagArticlesFeed(ArticlesFeed):
     def get_object(self, request, slug):
         return public_tag_or_404(text_param(slug))
 
-    def title(self, tag):
+    def feed_title(self, tag):
         return f"{settings.SITE_NAME}: articles tagged “{tag.name}”"
 
     def link(self, tag):
         return reverse("archive:tag_detail", kwargs={"slug": tag.slug})
 
-    def description(self, tag):
+    def feed_description(self, tag):
         return f"The latest articles tagged “{tag.name}”."
 
     def items(self, tag):
@@ -75,13 +93,13 @@ class PersonArticlesFeed(ArticlesFeed):
     def get_object(self, request, slug):
         return get_object_or_404(Person.objects.published(), slug=slug)
 
-    def title(self, person):
+    def feed_title(self, person):
         return f"{settings.SITE_NAME}: articles mentioning {person.name}"
 
     def link(self, person):
         return person.get_absolute_url()
 
-    def description(self, person):
+    def feed_description(self, person):
         return f"The latest articles that mention {person.name}."
 
     def items(self, person):
@@ -90,7 +108,11 @@ class PersonArticlesFeed(ArticlesFeed):
 
 def atom(feed_class):
     """The Atom version of an RSS feed class."""
-    return type(f"Atom{feed_class.__name__}", (feed_class,), {"feed_type": Atom1Feed})
+    return type(
+        f"Atom{feed_class.__name__}",
+        (feed_class,),
+        {"feed_type": Atom1Feed, "titles_are_html": False},
+    )
 
 
 ArticlesAtomFeed = atom(ArticlesFeed)

@@ -136,12 +136,44 @@ def new_context(browser, live_server):
                 route.continue_()
 
         context.route("**/*", only_live_server)
+        watch_content_security_policy(context)
         contexts.append(context)
         return context
 
     yield open_context
+    blocked = [violation for context in contexts for violation in context.csp_violations]
     for context in contexts:
         context.close()
+    if blocked:
+        pytest.fail(
+            "The Content-Security-Policy blocked something the page uses:\n" + "\n".join(blocked),
+            pytrace=False,
+        )
+
+
+# Reports every Content-Security-Policy violation of every page (a script, style, image or
+# connection the policy blocked) to the test, which fails: nothing the site uses may be blocked.
+# Tools a test injects (axe-core adds its own <style>) set __archiveTestTool first: what a page
+# does after that is not the site's doing.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+    if (window.__archiveTestTool) return;
+    const text = `${event.violatedDirective} blocked ${event.blockedURI || "inline code"} `
+        + `on ${event.documentURI} (${event.sourceFile || ""}:${event.lineNumber || ""})`;
+    (window.__archiveCspSeen ||= []).push(text);
+    window.__archiveCspViolation(text);
+});
+"""
+
+
+def watch_content_security_policy(context):
+    """Collect the policy violations of every page of a browser context in
+    ``context.csp_violations``."""
+    context.csp_violations = []
+    context.expose_binding(
+        "__archiveCspViolation", lambda source, text: context.csp_violations.append(text)
+    )
+    context.add_init_script(CSP_LISTENER)
 
 
 @pytest.fixture
@@ -229,7 +261,10 @@ def axe():
     script = require_file(AXE_SCRIPT, "axe-core (npm package axe-core)")
 
     def run(page):
-        page.add_script_tag(path=str(script))
+        # Evaluated through the browser's debugging protocol, which the page's
+        # Content-Security-Policy does not govern; an injected <script> would be blocked.
+        page.evaluate("() => { window.__archiveTestTool = 'axe-core'; }")
+        page.evaluate(f"{script.read_text()}\n;undefined")
         return page.evaluate("async () => (await axe.run(document)).violations")
 
     return run
