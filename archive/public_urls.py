@@ -1,4 +1,4 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from . import feeds, views
@@ -51,6 +51,19 @@ urlpatterns = [
     path("feeds/people/<uslug:slug>.rss", feeds.PersonArticlesFeed(), name="person_rss"),
     path("feeds/people/<uslug:slug>.atom", feeds.PersonArticlesAtomFeed(), name="person_atom"),
     path("search/", search_views.search, name="search"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # An index of one sitemap per kind, each cut into files of at most 50,000 addresses
+    # (?p=2, …), as the sitemap protocol requires.
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "archive:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

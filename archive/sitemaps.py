@@ -1,4 +1,8 @@
-"""sitemap.xml: the site's main pages and every published record, nothing else."""
+"""Sitemaps: the site's main pages and every published record, nothing else.
+
+``/sitemap.xml`` is an index of one sitemap per kind; Django cuts each into files of at most
+``limit`` addresses (the protocol's maximum, 50,000), linked from the index as ``?p=2`` and on.
+"""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -28,6 +32,7 @@ class PagesSitemap(Sitemap):
 
 class RecordSitemap(Sitemap):
     model = None
+    limit = 50_000
 
     def items(self):
         return self.model.objects.published().only("slug", "updated_at").order_by("pk")

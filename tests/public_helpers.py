@@ -3,6 +3,9 @@
 import json
 import re
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from defusedxml import ElementTree
 
 from archive.models import Status
 
@@ -19,6 +22,37 @@ LIST_PAGES = [
     "/timeline/",
     "/tags/",
 ]
+
+SITEMAP_NAMESPACE = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+# The sitemaps /sitemap.xml indexes, one per kind.
+SITEMAP_SECTIONS = [
+    f"/sitemap-{kind}.xml"
+    for kind in ["pages", "article", "person", "organization", "place", "event", "quotation"]
+]
+
+
+def sitemap_files(client):
+    """{path: XML text} of every sitemap file the index at /sitemap.xml lists, as a crawler
+    follows it."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    files = {}
+    for location in ElementTree.fromstring(index.content).iter(f"{SITEMAP_NAMESPACE}loc"):
+        url = urlsplit(location.text)
+        path = url.path + (f"?{url.query}" if url.query else "")
+        response = client.get(path)
+        assert response.status_code == 200, path
+        files[path] = response.content.decode()
+    return files
+
+
+def sitemap_urls(client):
+    """Every <url> element of every sitemap file, in order."""
+    return [
+        url
+        for text in sitemap_files(client).values()
+        for url in ElementTree.fromstring(text).findall(f"{SITEMAP_NAMESPACE}url")
+    ]
 
 
 def publish(model, **fields):

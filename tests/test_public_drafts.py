@@ -4,7 +4,7 @@ import pytest
 
 from archive.models import Affiliation, Article, Event, Organization, Person, Place, Quotation
 
-from .public_helpers import ARTICLE_URL, LIST_PAGES, draft, hrefs, parse
+from .public_helpers import ARTICLE_URL, LIST_PAGES, SITEMAP_SECTIONS, draft, hrefs, parse
 
 pytest_plugins = ["tests.public_fixtures"]
 
@@ -23,6 +23,7 @@ PUBLIC_PAGES = [
     "/feeds/tags/refugees.atom",
     "/feeds/people/john-kerry.rss",
     "/sitemap.xml",
+    *SITEMAP_SECTIONS,
 ]
 
 

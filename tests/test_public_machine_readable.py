@@ -4,13 +4,23 @@ import pytest
 from defusedxml import ElementTree
 
 from archive.models import RECORD_MODELS, Article, Person
+from archive.sitemaps import RecordSitemap
 
-from .public_helpers import ARTICLE_URL, LIST_PAGES, draft, parse, publish
+from .public_helpers import (
+    ARTICLE_URL,
+    LIST_PAGES,
+    SITEMAP_NAMESPACE,
+    draft,
+    parse,
+    publish,
+    sitemap_files,
+    sitemap_urls,
+)
 
 pytest_plugins = ["tests.public_fixtures"]
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+SITEMAP = SITEMAP_NAMESPACE
 
 
 def atom_entries(response):
@@ -90,10 +100,8 @@ def test_pages_advertise_their_feeds(client, seeded):
 def test_sitemap_lists_exactly_the_published_records_and_the_main_pages(client, seeded):
     for model in RECORD_MODELS:
         draft(model, **{model.slug_source: f"Draft {model.__name__}", "slug": "a-draft"})
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    root = ElementTree.fromstring(response.content)
-    urls = [url.find(f"{SITEMAP}loc").text for url in root.findall(f"{SITEMAP}url")]
+    elements = sitemap_urls(client)
+    urls = [url.find(f"{SITEMAP}loc").text for url in elements]
     assert len(urls) == len(set(urls))
     expected_records = {
         f"http://testserver{record.get_absolute_url()}"
@@ -104,8 +112,32 @@ def test_sitemap_lists_exactly_the_published_records_and_the_main_pages(client, 
     main_pages = {f"http://testserver{path}" for path in ["/", *LIST_PAGES]}
     assert set(urls) == expected_records | main_pages
     assert not [url for url in urls if "a-draft" in url]
-    records = [url for url in root if url.find(f"{SITEMAP}loc").text in expected_records]
+    records = [url for url in elements if url.find(f"{SITEMAP}loc").text in expected_records]
     assert all(url.find(f"{SITEMAP}lastmod") is not None for url in records)
+
+
+def test_the_sitemap_is_an_index_of_files_within_the_protocols_limit(client, seeded, monkeypatch):
+    """Past 50,000 addresses one file breaks the sitemap protocol: the index lists files of at
+    most ``limit`` addresses each (here 5, for 13 published people)."""
+    assert RecordSitemap.limit == 50_000
+    monkeypatch.setattr(RecordSitemap, "limit", 5)
+    index = ElementTree.fromstring(client.get("/sitemap.xml").content)
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    files = sitemap_files(client)
+    people_files = [path for path in files if path.startswith("/sitemap-person.xml")]
+    assert people_files == [
+        "/sitemap-person.xml",
+        "/sitemap-person.xml?p=2",
+        "/sitemap-person.xml?p=3",
+    ]
+    people = []
+    for path in people_files:
+        urls = ElementTree.fromstring(files[path]).findall(f"{SITEMAP}url")
+        assert 1 <= len(urls) <= 5
+        people += [url.find(f"{SITEMAP}loc").text for url in urls]
+    assert sorted(people) == sorted(
+        f"http://testserver{person.get_absolute_url()}" for person in Person.objects.published()
+    )
 
 
 # JSON-LD and meta tags

@@ -46,6 +46,8 @@ EXPECTED_QUERIES = {
     "/feeds/tags/common.rss": 3,
     "/feeds/people/p-0.atom": 3,
     "/sitemap.xml": 12,
+    "/sitemap-article.xml": 2,
+    "/sitemap-person.xml": 2,
 }
 
 
