@@ -10,11 +10,11 @@ where it means "not given" (a new record gets the default, an existing one keeps
 import csv
 from collections import Counter
 
-from .kinds import KINDS
+from ..registry import KINDS
 from .problems import MAX_PROBLEMS
 from .sources import EncodingProblem
 
-CSV_KINDS = ("organization", "place", "person", "event")
+CSV_KINDS = tuple(name for name, kind in KINDS.items() if kind.csv)
 LIST_SEPARATOR = ";"
 
 
