@@ -41,8 +41,12 @@ class Kind:
         return self.model._meta.model_name
 
     @property
+    def verbose_name(self):
+        return str(self.model._meta.verbose_name)
+
+    @property
     def label(self):
-        return capfirst(self.model._meta.verbose_name)
+        return capfirst(self.verbose_name)
 
     @property
     def label_plural(self):

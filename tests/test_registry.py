@@ -21,6 +21,7 @@ from archive.models import Article, Event, Organization, Person, Place, Quotatio
 from archive.registry import BY_MODEL, BY_PLURAL, KINDS, LINK_ORDER, SHOWN
 from archive.search import documents
 
+from .fixtures.importing import assert_import_fails, write
 from .public_helpers import parse, publish, sitemap_files
 
 WORD = "zyzzyva"
@@ -149,3 +150,21 @@ def test_exports_hold_every_kind_under_its_file_key_in_link_order(one_of_each):
 def test_csv_imports_offer_the_kinds_the_registry_marks_for_csv():
     assert tuple(kind.name for kind in LINK_ORDER if kind.csv) == CSV_KINDS
     assert set(CSV_KINDS) == {"organization", "place", "person", "event"}
+
+
+def test_import_messages_name_kinds_as_readers_do(seed, tmp_path):
+    """Files keep their keys ("organizations", ``--kind organization``); the messages about them
+    say "organisation", as every page does."""
+    path = write(tmp_path, "organizations.csv", "slug,motto\nun,Peace\n")
+    assert_import_fails(
+        path,
+        expect=[
+            "unknown column; organisation rows have slug, status, name",
+            "missing column: every organisation needs a name",
+        ],
+    )
+    text = json.dumps(
+        {"format": "archive", "version": 1, "organizations": [{"slug": "un", "x": 1}]}
+    )
+    path = write(tmp_path, "archive.json", text)
+    assert_import_fails(path, expect=["unknown field; organisation records have slug, status"])

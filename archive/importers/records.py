@@ -190,7 +190,8 @@ class RecordWriter:
             if key not in kind.accepted_keys:
                 self.problems.add(
                     location,
-                    f"unknown field; a {kind.name} has {', '.join(kind.accepted_keys)}",
+                    f"unknown field; {kind.verbose_name} records have "
+                    f"{', '.join(kind.accepted_keys)}",
                     key,
                 )
         timestamps = self._timestamps(data, location)
