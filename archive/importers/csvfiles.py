@@ -10,11 +10,11 @@ where it means "not given" (a new record gets the default, an existing one keeps
 import csv
 from collections import Counter
 
-from .kinds import KINDS
+from ..registry import KINDS
 from .problems import MAX_PROBLEMS
 from .sources import EncodingProblem
 
-CSV_KINDS = ("organization", "place", "person", "event")
+CSV_KINDS = tuple(name for name, kind in KINDS.items() if kind.csv)
 LIST_SEPARATOR = ";"
 
 
@@ -54,7 +54,7 @@ def read_csv(source, problems, kind=None, **options):
                     data[name] = value
             label = data.get("slug") or data.get("name") or data.get("title")
             if label:
-                location = source.location(number, f"{kind_name} “{label}”")
+                location = source.location(number, f"{KINDS[kind_name].verbose_name} “{label}”")
             yield kind_name, data, location
     except csv.Error as error:
         problems.add(source.location(lines.number), f"unreadable CSV: {error}")
@@ -112,16 +112,15 @@ def _check_header(kind_name, columns, source, problems):
         )
         return False
     accepted = set(kind.accepted_keys)
+    keys = ", ".join(kind.accepted_keys)
     found = []
     for name in dict.fromkeys(columns):
         if name not in accepted:
-            found.append(
-                (f"unknown column; a {kind.name} has {', '.join(kind.accepted_keys)}", name)
-            )
+            found.append((f"unknown column; {kind.verbose_name} rows have {keys}", name))
     counts = Counter(columns)
     found += [("the column appears more than once", name) for name in counts if counts[name] > 1]
     found += [
-        (f"missing column: every {kind.name} needs a {name}", name)
+        (f"missing column: every {kind.verbose_name} needs a {name}", name)
         for name in kind.required_fields
         if name not in counts
     ]

@@ -2,8 +2,8 @@
 
 import json
 
+from ..registry import KINDS
 from .captures import CaptureError, body_from_capture, read_capture
-from .kinds import KIND_ORDER, KINDS
 from .problems import Location
 from .tags import TAG_KIND
 
@@ -50,7 +50,7 @@ def read_json_archive(source, problems, **options):
             "version",
         )
         return
-    known = {"format", "version", "exported_at", "tags", *(KINDS[k].plural for k in KIND_ORDER)}
+    known = {"format", "version", "exported_at", "tags", *(kind.plural for kind in KINDS.values())}
     for key in document:
         if key not in known:
             problems.add(Location(display), f"unknown section; expected {sorted(known)}", key)
@@ -63,7 +63,7 @@ def read_json_archive(source, problems, **options):
         name = data.get("name") if isinstance(data, dict) else None
         label = f"tags[{number}]" + (f" (“{name}”)" if isinstance(name, str) else "")
         yield TAG_KIND, data, Location(display, record=label)
-    for kind_name in KIND_ORDER:
+    for kind_name in KINDS:
         plural = KINDS[kind_name].plural
         records = document.get(plural, [])
         if not isinstance(records, list):

@@ -8,8 +8,8 @@ format. A record may link only to records already in the archive or on earlier l
 
 import json
 
+from ..registry import KINDS
 from .jsonarchive import FORMAT_NAME, FORMAT_VERSION, TOO_DEEP
-from .kinds import KINDS
 from .sources import EncodingProblem
 from .tags import TAG_KIND
 

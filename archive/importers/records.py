@@ -24,9 +24,9 @@ from django.utils.dateparse import parse_datetime
 from taggit.models import Tag, TaggedItem
 
 from ..models import Affiliation, Article, Organization, Person
+from ..registry import BY_MODEL, KINDS, TIMESTAMPS
 from ..search.index import reindex
 from .bookkeeping import CACHE_SIZE, BoundedCache, PrimaryKeySet
-from .kinds import KINDS, KINDS_BY_MODEL, TIMESTAMPS
 from .tags import TAG_KIND, write_tag
 
 
@@ -125,7 +125,7 @@ class RecordWriter:
             known = dict.fromkeys(values)
             stored = model._default_manager.filter(**{f"{name}__in": values})
             # What _relations_differ compares, for all of them at once.
-            related = [*KINDS_BY_MODEL[model].links, "tags"]
+            related = [*BY_MODEL[model].links, "tags"]
             if model is Person:
                 related.append("affiliations")
             for instance in stored.prefetch_related(*related).order_by("-pk"):
@@ -190,7 +190,8 @@ class RecordWriter:
             if key not in kind.accepted_keys:
                 self.problems.add(
                     location,
-                    f"unknown field; a {kind.name} has {', '.join(kind.accepted_keys)}",
+                    f"unknown field; {kind.verbose_name} records have "
+                    f"{', '.join(kind.accepted_keys)}",
                     key,
                 )
         timestamps = self._timestamps(data, location)

@@ -8,11 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import ImportRun
+from ..registry import KINDS
 from ..search.index import batched as batched_search_index
 from .csvfiles import read_csv
 from .jsonarchive import read_json_archive
 from .jsonlines import read_json_lines
-from .kinds import KIND_ORDER
 from .problems import (
     MAX_PROBLEMS,
     ImportFailed,
@@ -265,6 +265,6 @@ def _reread(plan, kind):
 
 def _ordered(counts):
     """Counts per kind: record kinds in link order first, then what was only skipped."""
-    order = {name: index for index, name in enumerate(KIND_ORDER)}
+    order = {name: index for index, name in enumerate(KINDS)}
     names = sorted(counts, key=lambda name: (order.get(name, len(order)), name))
     return {name: dict(counts[name]) for name in names}

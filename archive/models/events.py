@@ -27,7 +27,9 @@ class Event(Record):
     description = models.TextField(blank=True)
 
     slug_source = "title"
+    list_url_name = "archive:event_list"
     detail_url_name = "archive:event_detail"
+    schema_type = "Event"
 
     class Meta(Record.Meta):
         ordering = ["date", "title"]
