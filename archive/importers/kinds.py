@@ -16,6 +16,9 @@ class Kind:
     list_fields: tuple = ()
     links: dict = field(default_factory=dict)
     foreign_keys: dict = field(default_factory=dict)
+    # The fields that identify a stored record, strongest first; the slug always comes last.
+    # An earlier key that is given wins over the slug (see ``naturalkeys.py``).
+    natural_key: tuple = ("slug",)
 
     @property
     def scalar_fields(self):
@@ -66,6 +69,7 @@ KINDS = {
                 "places": Place,
                 "events": Event,
             },
+            natural_key=("source_guid", "source_url", "slug"),
         ),
         Kind(
             "quotation",

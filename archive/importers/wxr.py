@@ -25,7 +25,7 @@ from ..models import Article
 from ..models.base import SLUG_MAX_LENGTH
 from ..sanitise import html_to_text
 from .html import html_blocks
-from .records import Notice, Skipped, Withdrawn
+from .items import Notice, Problem, Record, Skipped, Withdrawn
 
 ARTICLE_TYPES = {"post", "page"}
 SKIPPED_TYPES = {"attachment": "attachment", "nav_menu_item": "menu item"}
@@ -42,8 +42,9 @@ PREFIXES = {
 ITEM_DEPTH = 3  # rss > channel > item
 
 
-def read_wxr(source, problems, **options):
-    """Yield (kind, data, location) for each post and page, and Skipped for everything else."""
+def read_wxr(source, **options):
+    """Yield a Record for each post and page, Skipped for everything else, Notices about what
+    was changed on the way, and Problems for a file that cannot be read."""
     target = _WxrTarget()
     parser = DefusedXMLParser(target=target)
     target.expat = parser.parser
@@ -54,14 +55,14 @@ def read_wxr(source, problems, **options):
         parser.close()
     except ParseError as error:
         line = error.position[0] if error.position else None
-        problems.add(
+        yield Problem(
             source.location(line, target.item_label()),
             f"the XML is malformed or cut short ({_reason(error)}); export the file again",
             target.open_element(),
         )
         return
     except DefusedXmlException as error:
-        problems.add(
+        yield Problem(
             source.location(target.expat.CurrentLineNumber),
             f"the file declares XML entities ({type(error).__name__}: {error}); WordPress "
             "exports never do, and they are refused as an entity-expansion or external-file "
@@ -71,13 +72,13 @@ def read_wxr(source, problems, **options):
         return
     yield from _records(target, source)
     if target.root != "rss" or target.wxr_version is None:
-        problems.add(
+        yield Problem(
             source.location(1),
             "not a WordPress export: expected <rss> with a <wp:wxr_version>",
             "wp:wxr_version",
         )
     elif target.wxr_version not in WXR_VERSIONS:
-        problems.add(
+        yield Problem(
             source.location(target.wxr_version_line),
             f"WXR version “{target.wxr_version[:20]}” is not one this importer reads "
             f"({', '.join(sorted(WXR_VERSIONS))}); export the site again from WordPress",
@@ -257,7 +258,7 @@ def _item_records(item, target, source):
         data["slug"] = slug
     for message in notices:
         yield Notice(location, message)
-    yield "article", data, location
+    yield Record("article", data, location)
 
 
 def _byline(names):
