@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 
 from . import naturalkeys, values
 from .duplicates import RecordsMet
+from .items import Record
 from .kinds import KINDS
 from .naturalkeys import SLUG, StoredRecords
 from .relations import Relations
@@ -74,10 +75,13 @@ class RecordWriter:
             self.skip(item.kind)
             self.notice(item.location, f"{item.reason}: not imported")
             return None
-        return self.write(item.kind, {**item.keys, "status": "draft"}, item.location, item.reason)
+        draft = Record(item.kind, {**item.keys, "status": "draft"}, item.location)
+        return self.write(draft, reason=item.reason)
 
-    def write(self, kind_name, data, location, reason=None):
-        """Validate and write one record; returns it, or None after reporting problems."""
+    def write(self, record, reason=None):
+        """Validate and write one :class:`~.items.Record`; returns the stored instance, or None
+        after reporting problems. ``reason`` says why, when the record is made a draft."""
+        kind_name, data, location = record.kind, record.data, record.location
         if kind_name == TAG_KIND:
             return self._write_tag(data, location)
         invalid = _shape_problems(kind_name, data)

@@ -183,8 +183,8 @@ def _write_chunk(chunk, writer, problems, listener, records):
     with batched_search_index():
         for source, item in chunk:
             match item:
-                case Record(kind=kind, data=data, location=location):
-                    writer.write(kind, data, location)
+                case Record():
+                    writer.write(item)
                     records += 1
                     listener.progress(source, records)
                 case Problem(location=location, message=message, field=field):
