@@ -5,6 +5,10 @@ the JSON archive's shape (see ``docs/archive-format.md``) and hands them to
 :class:`RecordWriter`. The writer finds the record by its natural keys (``naturalkeys.py``),
 coerces the values (``values.py``), resolves links by slug (``relations.py``), validates it with
 the model's own ``full_clean`` (the same rules the admin applies) and writes only what changed.
+
+New records are validated one by one but inserted together (:class:`NewRecords`): one INSERT
+for a run of records of one kind, at the end of the chunk, or earlier when a record needs them
+stored (another kind, which may link to them, or a record sharing one of their keys).
 """
 
 from collections import Counter, defaultdict
@@ -16,10 +20,10 @@ from ..registry import KINDS
 from . import naturalkeys, values
 from .duplicates import RecordsMet
 from .items import Record
-from .naturalkeys import SLUG, StoredRecords
+from .naturalkeys import SLUG, StoredRecords, key_values
 from .relations import Relations
 from .tags import TAG_KIND, write_tag
-from .values import Invalid
+from .values import Invalid, text
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class RecordWriter:
         self.records_met = RecordsMet(earlier_records)
         self.stored = StoredRecords()
         self.relations = Relations(self.records_met)
+        self.new_records = NewRecords()
 
     def prefetch(self, records):
         """Look up, a query per key, the stored records a chunk of records names."""
@@ -62,6 +67,7 @@ class RecordWriter:
         )
 
     def flush(self):
+        self._insert_new()
         self.relations.flush()
 
     def skip(self, kind_name, number=1):
@@ -69,6 +75,7 @@ class RecordWriter:
 
     def withdraw(self, item):
         """Make the stored record a ``Withdrawn`` item names a draft; None if there is none."""
+        self._insert_new()
         found = naturalkeys.find(KINDS[item.kind], item.keys, self.stored)
         self._report(item.location, found.invalid)
         if found.instance is None or found.instance.pk is None:
@@ -88,6 +95,8 @@ class RecordWriter:
         if invalid:
             return self._report(location, invalid)
         kind = KINDS[kind_name]
+        if self.new_records.needed_by(kind, data):
+            self._insert_new()
         change = self._apply(kind, data, location)
         if change.invalid:
             self.records_met.fail(kind.model, change.instance)
@@ -131,9 +140,11 @@ class RecordWriter:
             instance.capture_sha256 = ""
         resolved, bad = self.relations.resolve(kind, data)
         invalid += bad
-        for name, value in resolved.foreign_keys.items():
-            setattr(instance, name, value)
-        invalid += _validate(instance, found.proven_unique_slug)
+        for name, pk in resolved.foreign_keys.items():
+            setattr(instance, kind.model._meta.get_field(name).attname, pk)
+        # A linked record was just found by its slug: asking again whether it exists cannot fail.
+        linked = [name for name, pk in resolved.foreign_keys.items() if pk is not None]
+        invalid += _validate(instance, found.proven_unique_slug, linked)
         invalid += self.records_met.check(kind, instance, data, location, before)
         return Change(instance, before, resolved, timestamps, invalid)
 
@@ -148,8 +159,20 @@ class RecordWriter:
             because = f"{reason}: " if reason else ""
             self.notice(location, f"{because}no longer public (it is now a draft)")
         instance.import_run = self.import_run
-        instance.save()
         self.stored.forget(kind, [before or {}, {SLUG: instance.slug, **snapshot(kind, instance)}])
+        if change.is_new:
+            self.new_records.add(kind, change)
+            return
+        instance.save()
+        self._saved(kind, change)
+
+    def _insert_new(self):
+        for kind, change in self.new_records.insert():
+            self._saved(kind, change)
+
+    def _saved(self, kind, change):
+        """What follows a record's save: its links, tags and times, and the run's bookkeeping."""
+        instance = change.instance
         self.relations.write(kind, instance, change.resolved, change.is_new)
         if change.timestamps:
             self.relations.stamp(kind, instance, change.timestamps)
@@ -189,18 +212,69 @@ def snapshot(kind, instance):
     return {name: str(getattr(instance, name)) for name in names}
 
 
-def _validate(instance, proven_unique_slug):
+class NewRecords:
+    """New records of one kind, validated and waiting to be inserted together."""
+
+    def __init__(self):
+        self.kind = None
+        self.changes = []
+        self.keys = set()
+
+    def needed_by(self, kind, data):
+        """Whether the waiting records must be stored before this record is written: it is of
+        another kind (it may link to them), it names one of their keys, or it gets a slug the
+        model makes unique against the stored records."""
+        if not self.changes:
+            return False
+        if kind is not self.kind:
+            return True
+        if not text(data.get(SLUG)) and any(
+            text(data.get(name)) for name in kind.natural_key if name != SLUG
+        ):
+            return True  # a fresh slug, made unique against the stored records
+        keys = key_values(kind, data)
+        if not keys[SLUG]:
+            return True
+        return any((name, value) in self.keys for name, value in keys.items() if value)
+
+    def add(self, kind, change):
+        self.kind = kind
+        self.changes.append(change)
+        for name in kind.natural_key:
+            value = getattr(change.instance, name)
+            if value:
+                self.keys.add((name, value))
+
+    def insert(self):
+        """Insert the waiting records (one statement per batch; they get their primary keys)
+        and yield (kind, change) for each."""
+        if not self.changes:
+            return
+        kind, changes = self.kind, self.changes
+        self.kind, self.changes, self.keys = None, [], set()
+        kind.model._default_manager.bulk_create(
+            [change.instance for change in changes], batch_size=BATCH_SIZE
+        )
+        for change in changes:
+            yield kind, change
+
+
+BATCH_SIZE = 500
+
+
+def _validate(instance, proven_unique_slug, linked=()):
     """The model's ``full_clean``. The slug's uniqueness query is left out only when the
-    natural-key lookup has just shown that no other record holds the slug."""
+    natural-key lookup has just shown that no other record holds the slug, and the query
+    whether a linked record exists when it was just found (``linked``)."""
     proven = bool(instance.slug) and instance.slug == proven_unique_slug
     errors = {}
     try:
-        instance.full_clean(validate_unique=not proven)
+        instance.full_clean(exclude=linked, validate_unique=not proven)
     except ValidationError as error:
         errors = error.message_dict
     if proven:
         try:
-            instance.validate_unique(exclude=[SLUG, *errors])
+            instance.validate_unique(exclude=[SLUG, *linked, *errors])
         except ValidationError as error:
             errors = {**errors, **error.message_dict}
     return [

@@ -13,7 +13,7 @@ from taggit.models import Tag, TaggedItem
 
 from ..models import Affiliation, Organization
 from ..registry import TIMESTAMPS
-from ..search.index import reindex
+from ..search.index import reindex_written
 from . import values
 from .bookkeeping import CACHE_SIZE, BoundedCache
 from .naturalkeys import AFFILIATIONS
@@ -26,7 +26,7 @@ _MISSING = object()
 class Resolved:
     """What a record's data says its relations are; None (or absent) where it does not say."""
 
-    foreign_keys: dict  # name -> the linked instance, or None
+    foreign_keys: dict  # name -> the linked record's primary key, or None
     links: dict  # name -> primary keys
     tags: list | None
     affiliations: list | None  # (organisation pk, role)
@@ -83,8 +83,7 @@ class Relations:
         pk = self.pk_for(target, slug)
         if pk is None:
             invalid += self._unknown(target, slug, name)
-            return None
-        return target._default_manager.get(pk=pk)
+        return pk
 
     def _affiliations(self, value, invalid):
         items, bad = values.affiliation_list(value)
@@ -163,20 +162,21 @@ class Relations:
         """Give a just saved record the links, tags and affiliations ``resolved`` says."""
         if is_new:
             self._add_new(kind, instance, resolved)
-        else:
-            for name, pks in resolved.links.items():
-                getattr(instance, name).set(pks)
-            if resolved.tags is not None:
-                instance.tags.set([self.tag(name) for name in resolved.tags])
+            return
+        for name, pks in resolved.links.items():
+            getattr(instance, name).set(pks)
+        if resolved.tags is not None:
+            instance.tags.set([self.tag(name) for name in resolved.tags])
         if resolved.affiliations is not None:
-            self._set_affiliations(instance, resolved.affiliations, is_new)
+            self._set_affiliations(instance, resolved.affiliations)
 
     def _add_new(self, kind, instance, resolved):
         """A new record's links and tags, buffered until ``flush`` (the fast path of a large
         import: one insert per table for many records).
 
         These inserts send no signals, so the search index is told directly (within the
-        import's ``batched`` block, which ends after ``flush``).
+        import's ``batched`` block, which ends after ``flush``), with what is known here so
+        that the record need not be read back.
         """
         for name, pks in resolved.links.items():
             field = kind.model._meta.get_field(name)
@@ -186,24 +186,29 @@ class Relations:
                 through(**{f"{source}_id": instance.pk, f"{target}_id": pk})
                 for pk in dict.fromkeys(pks)
             )
-        if resolved.tags:
+        tags = list(dict.fromkeys(self.tag(name) for name in resolved.tags or ()))
+        if tags:
             content_type = ContentType.objects.get_for_model(kind.model)
             self.pending_rows[TaggedItem].extend(
                 TaggedItem(content_type=content_type, object_id=instance.pk, tag=tag)
-                for tag in dict.fromkeys(self.tag(name) for name in resolved.tags)
+                for tag in tags
             )
-        reindex(kind.model, [instance.pk])
+        if resolved.affiliations:
+            self.pending_rows[Affiliation].extend(
+                Affiliation(person_id=instance.pk, organization_id=pk, role=role)
+                for pk, role in dict.fromkeys(resolved.affiliations)
+            )
+        reindex_written(instance, resolved.links, tags)
 
     @staticmethod
-    def _set_affiliations(person, pairs, is_new):
+    def _set_affiliations(person, pairs):
         wanted = set(pairs)
-        if not is_new:
-            for affiliation in list(person.affiliations.all()):
-                key = (affiliation.organization_id, affiliation.role)
-                if key in wanted:
-                    wanted.discard(key)
-                else:
-                    affiliation.delete()
+        for affiliation in list(person.affiliations.all()):
+            key = (affiliation.organization_id, affiliation.role)
+            if key in wanted:
+                wanted.discard(key)
+            else:
+                affiliation.delete()
         Affiliation.objects.bulk_create(
             [Affiliation(person=person, organization_id=pk, role=role) for pk, role in wanted]
         )

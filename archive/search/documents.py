@@ -7,6 +7,7 @@ through ``published()``, linked records too.
 """
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
@@ -109,6 +110,36 @@ def document_for(record, tags):
     document.related = related_names(record)
     document.tags = tags
     return document
+
+
+def document_from_memory(record, links, tags, names):
+    """The document of a record just written, from what the writer holds: ``links``
+    ({field: pks}), ``tags`` (``Tag``s) and ``names`` ({(model, pk): names} of the published
+    records linked to; a draft is not in it)."""
+    _as_loaded(record)
+    document = BUILDERS[type(record)](record)
+    related = []
+    for name, target in NAMED_LINKS.get(type(record), {}).items():
+        for pk in links.get(name, ()):
+            related.extend(names.get((target, pk), ()))
+    for name, target in NAMED_FOREIGN_KEYS.get(type(record), {}).items():
+        related.extend(names.get((target, getattr(record, f"{name}_id")), ()))
+    document.related = related
+    document.tags = sorted(tags, key=lambda tag: tag.name)  # as tags_of orders them
+    return document
+
+
+def _as_loaded(record):
+    """Give a record's fields the types they have when read from the database (a partial
+    date left blank is still the plain "" it was given)."""
+    for model_field in _converted_fields(type(record)):
+        value = model_field.get_prep_value(getattr(record, model_field.attname))
+        setattr(record, model_field.attname, model_field.from_db_value(value, None, None))
+
+
+@cache
+def _converted_fields(model):
+    return [f for f in model._meta.concrete_fields if hasattr(f, "from_db_value")]
 
 
 @BUILDERS.register(Article)

@@ -19,6 +19,7 @@ from .documents import (
     NAMED_FOREIGN_KEYS,
     NAMED_LINKS,
     document_for,
+    document_from_memory,
     indexable,
     kind_of,
     tags_of,
@@ -48,6 +49,18 @@ def reindex(model, pks):
         pending[model].update(pks)
         return
     _reindex_now(model, pks)
+
+
+def reindex_written(record, links, tags):
+    """``reindex`` a record just written whose links ({name: pks}) and tags (``Tag``s) the
+    caller holds: inside ``batched`` its document is built from these at the block's end
+    instead of being read back from the database (an import's new records)."""
+    in_memory = getattr(_state, "in_memory", None)
+    if in_memory is None or type(record) not in INDEXED_MODELS:
+        reindex(type(record), [record.pk])
+        return
+    in_memory[type(record)][record.pk] = (record, links, tags)
+    reindex(type(record), [record.pk])
 
 
 def dependents_of(target_model, pks):
@@ -87,13 +100,16 @@ def batched():
         yield
         return
     _state.pending = defaultdict(set)
+    _state.in_memory = defaultdict(dict)
     try:
         yield
-        pending = _state.pending
+        pending, in_memory = _state.pending, _state.in_memory
     finally:
-        _state.pending = None
+        _state.pending = _state.in_memory = None
     for model, pks in pending.items():
-        _reindex_now(model, pks)
+        written = in_memory.get(model, {})
+        _reindex_now(model, {pk for pk in pks if pk not in written})
+        _reindex_from_memory(model, list(written.values()))
 
 
 def _reindex_now(model, pks):
@@ -107,15 +123,65 @@ def _reindex_now(model, pks):
             _write(backend, kind, indexable(model).filter(pk__in=chunk))
 
 
+def _reindex_from_memory(model, written):
+    """The entries of records just written, from (record, links, tags) held in memory: only
+    the published names they link to are read, once per chunk."""
+    if not written:
+        return
+    kind = kind_of(model)
+    backend = get_backend()
+    names = _linked_names(model, written)
+    with transaction.atomic():
+        for start in range(0, len(written), CHUNK_SIZE):
+            chunk = written[start : start + CHUNK_SIZE]
+            SearchEntry.objects.filter(
+                kind=kind, object_id__in=[record.pk for record, _, _ in chunk]
+            ).delete()
+            _write_documents(
+                backend,
+                kind,
+                [
+                    (record, document_from_memory(record, links, tags, names))
+                    for record, links, tags in chunk
+                    if record.is_published
+                ],
+            )
+
+
+def _linked_names(model, written):
+    """{(target model, pk): names} of the published records ``written`` link to by name."""
+    wanted = defaultdict(set)
+    for record, links, _ in written:
+        for name, target in NAMED_LINKS.get(model, {}).items():
+            wanted[target].update(links.get(name, ()))
+        for name, target in NAMED_FOREIGN_KEYS.get(model, {}).items():
+            wanted[target].add(getattr(record, f"{name}_id"))
+    names = {}
+    for target, pks in wanted.items():
+        pks = sorted(pk for pk in pks if pk is not None)
+        for start in range(0, len(pks), CHUNK_SIZE):
+            for linked in target.objects.published().filter(pk__in=pks[start : start + CHUNK_SIZE]):
+                names[target, linked.pk] = linked.names
+    return names
+
+
 def _write(backend, kind, records):
     """Create the entries (and their tag links) of ``records``; returns how many."""
     records = list(records)
     if not records:
         return 0
     tags = tags_of(type(records[0]), [record.pk for record in records])
+    return _write_documents(
+        backend,
+        kind,
+        [(record, document_for(record, tags.get(record.pk, []))) for record in records],
+    )
+
+
+def _write_documents(backend, kind, documents):
+    """Create the entries (and their tag links) of (record, document) pairs; returns how many."""
     entries, tag_lists = [], []
-    for record in records:
-        document = document_for(record, tags.get(record.pk, []))
+    for record, document in documents:
         entry = SearchEntry(
             kind=kind,
             object_id=record.pk,
