@@ -55,7 +55,6 @@ WORDS = [
     "dissidents",
     "officials",
 ]
-STAMP = "2019-03-04T05:06:07.890123+00:00"
 
 
 class Skewed:
@@ -88,11 +87,14 @@ def write_archive(path, articles, seed=1):
         return " ".join(rng.choices(WORDS, k=k))
 
     def common(number):
+        stamp = (
+            f"2019-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T05:06:{number % 60:02d}+00:00"
+        )
         return {
             "status": "published" if number % 10 else "draft",
             "tags": [name.replace("-", " ") for name in tags.pick(rng.randint(0, 4))],
-            "created_at": STAMP,
-            "updated_at": STAMP,
+            "created_at": stamp,
+            "updated_at": stamp,
         }
 
     def date():

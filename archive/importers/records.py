@@ -159,6 +159,7 @@ class RecordWriter:
             because = f"{reason}: " if reason else ""
             self.notice(location, f"{because}no longer public (it is now a draft)")
         instance.import_run = self.import_run
+        instance.given_times = change.timestamps
         self.stored.forget(kind, [before or {}, {SLUG: instance.slug, **snapshot(kind, instance)}])
         if change.is_new:
             self.new_records.add(kind, change)
@@ -174,8 +175,6 @@ class RecordWriter:
         """What follows a record's save: its links, tags and times, and the run's bookkeeping."""
         instance = change.instance
         self.relations.write(kind, instance, change.resolved, change.is_new)
-        if change.timestamps:
-            self.relations.stamp(kind, instance, change.timestamps)
         if change.is_new:
             self.records_met.created(kind.model, instance.pk)
         self.relations.remember(kind.model, instance.slug, instance.pk)

@@ -1,7 +1,7 @@
 """A record's links, tags and affiliations: slugs resolved, compared and written.
 
 Memory stays flat however long the run: slug and tag lookups are bounded caches (a miss costs
-one query), and new records' links, tags and given timestamps wait in a buffer that ``flush``
+one query), and new records' links, tags and affiliations wait in a buffer that ``flush``
 writes in one statement per table.
 """
 
@@ -12,7 +12,6 @@ from django.contrib.contenttypes.models import ContentType
 from taggit.models import Tag, TaggedItem
 
 from ..models import Affiliation, Organization
-from ..registry import TIMESTAMPS
 from ..search.index import reindex_written
 from . import values
 from .bookkeeping import CACHE_SIZE, BoundedCache
@@ -38,7 +37,6 @@ class Relations:
         self.slug_cache = defaultdict(lambda: BoundedCache(CACHE_SIZE))
         self.tag_cache = BoundedCache(CACHE_SIZE)
         self.pending_rows = defaultdict(list)
-        self.pending_timestamps = defaultdict(list)
 
     # Resolving
 
@@ -213,18 +211,8 @@ class Relations:
             [Affiliation(person=person, organization_id=pk, role=role) for pk, role in wanted]
         )
 
-    def stamp(self, kind, instance, timestamps):
-        """Restore the created/updated times the data gave, at ``flush``."""
-        stamped = {name: getattr(instance, name) for name in TIMESTAMPS} | timestamps
-        self.pending_timestamps[kind.model].append(kind.model(pk=instance.pk, **stamped))
-
     def flush(self):
-        """Write the buffered links, tags and timestamps: one statement per table."""
+        """Write the buffered links and tags: one statement per table."""
         for model, rows in self.pending_rows.items():
             model._default_manager.bulk_create(rows, batch_size=1000)
         self.pending_rows.clear()
-        # Given times replace the ones save() just set: bulk_update leaves auto_now alone and
-        # sends no signals.
-        for model, rows in self.pending_timestamps.items():
-            model._default_manager.bulk_update(rows, TIMESTAMPS, batch_size=500)
-        self.pending_timestamps.clear()

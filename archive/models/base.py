@@ -91,6 +91,23 @@ def lines(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+class RecordTime(models.DateTimeField):
+    """When a record was added or last changed, set on save as ``auto_now``/``auto_now_add``
+    say, unless the record carries the time an import gave for it (``given_times``, by field
+    name: an export's times restored in the same INSERT or UPDATE that writes the record)."""
+
+    def pre_save(self, model_instance, add):
+        given = getattr(model_instance, "given_times", None) or {}
+        if self.attname in given:
+            setattr(model_instance, self.attname, given[self.attname])
+            return given[self.attname]
+        return super().pre_save(model_instance, add)
+
+    def deconstruct(self):
+        name, _, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DateTimeField", args, kwargs  # the column is the same
+
+
 class Record(models.Model):
     """Abstract base of every public record.
 
@@ -112,8 +129,8 @@ class Record(models.Model):
         default=Status.DRAFT,
         help_text="Drafts are never shown to the public.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = RecordTime(auto_now_add=True)
+    updated_at = RecordTime(auto_now=True)
     import_run = models.ForeignKey(
         "archive.ImportRun",
         null=True,
