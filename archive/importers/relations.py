@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from taggit.models import Tag, TaggedItem
 
 from ..models import Affiliation, Organization
+from ..rows import insert_rows, link_columns
 from ..search.index import reindex_written
 from . import values
 from .bookkeeping import CACHE_SIZE, BoundedCache
@@ -19,6 +20,8 @@ from .naturalkeys import AFFILIATIONS
 from .values import Invalid
 
 _MISSING = object()
+TAGGED_ITEM_COLUMNS = ("content_type_id", "object_id", "tag_id")
+AFFILIATION_COLUMNS = ("person_id", "organization_id", "role")
 
 
 @dataclass(frozen=True)
@@ -178,23 +181,18 @@ class Relations:
         """
         for name, pks in resolved.links.items():
             field = kind.model._meta.get_field(name)
-            through = field.remote_field.through
-            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-            self.pending_rows[through].extend(
-                through(**{f"{source}_id": instance.pk, f"{target}_id": pk})
-                for pk in dict.fromkeys(pks)
+            self.pending_rows[field.remote_field.through, link_columns(field)].extend(
+                (instance.pk, pk) for pk in dict.fromkeys(pks)
             )
         tags = list(dict.fromkeys(self.tag(name) for name in resolved.tags or ()))
         if tags:
             content_type = ContentType.objects.get_for_model(kind.model)
-            self.pending_rows[TaggedItem].extend(
-                TaggedItem(content_type=content_type, object_id=instance.pk, tag=tag)
-                for tag in tags
+            self.pending_rows[TaggedItem, TAGGED_ITEM_COLUMNS].extend(
+                (content_type.pk, instance.pk, tag.pk) for tag in tags
             )
         if resolved.affiliations:
-            self.pending_rows[Affiliation].extend(
-                Affiliation(person_id=instance.pk, organization_id=pk, role=role)
-                for pk, role in dict.fromkeys(resolved.affiliations)
+            self.pending_rows[Affiliation, AFFILIATION_COLUMNS].extend(
+                (instance.pk, pk, role) for pk, role in dict.fromkeys(resolved.affiliations)
             )
         reindex_written(instance, resolved.links, tags)
 
@@ -213,6 +211,6 @@ class Relations:
 
     def flush(self):
         """Write the buffered links and tags: one statement per table."""
-        for model, rows in self.pending_rows.items():
-            model._default_manager.bulk_create(rows, batch_size=1000)
+        for (model, columns), rows in self.pending_rows.items():
+            insert_rows(model, columns, rows)
         self.pending_rows.clear()

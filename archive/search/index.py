@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 from django.db import transaction
 
+from ..rows import insert_rows, link_columns
 from .backends import get_backend
 from .documents import (
     INDEXED_MODELS,
@@ -211,13 +212,15 @@ def _write_documents(backend, kind, documents):
         )
         for entry in entries:
             entry.pk = ids[entry.object_id]
-    Through = SearchEntry.tags.through
-    Through.objects.bulk_create(
+    field = SearchEntry._meta.get_field("tags")
+    insert_rows(
+        field.remote_field.through,
+        link_columns(field),
         [
-            Through(searchentry_id=entry.pk, tag_id=tag.pk)
+            (entry.pk, tag.pk)
             for entry, tags in zip(entries, tag_lists, strict=True)
-            for tag in tags
-        ]
+            for tag in dict.fromkeys(tags)
+        ],
     )
     return len(entries)
 
