@@ -13,6 +13,10 @@ never an overwrite.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
+from taggit.models import TaggedItem
+
+from ..models import Affiliation
 from .values import Invalid, name_key, text
 
 SLUG = "slug"
@@ -100,6 +104,44 @@ def _name_clash(kind, found, data, slug):
     )
 
 
+@dataclass
+class StoredRelations:
+    """What a stored record links to, as the writer compares it: {link: pks}, its tags' names
+    (lower case) and its affiliations as (organisation pk, role)."""
+
+    links: dict
+    tags: set
+    affiliations: set
+
+
+def attach_relations(kind, instances):
+    """Give each stored record its ``stored_relations``, read as plain values: a query per
+    table for all of them, no model instance per linked record or tag."""
+    by_pk = {instance.pk: StoredRelations({name: set() for name in kind.links}, set(), set())
+             for instance in instances}  # fmt: skip
+    if not by_pk:
+        return
+    pks = list(by_pk)
+    for name in kind.links:
+        field = kind.model._meta.get_field(name)
+        through = field.remote_field.through
+        source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+        rows = through._default_manager.filter(**{f"{source}__in": pks})
+        for pk, linked in rows.values_list(source, target):
+            by_pk[pk].links[name].add(linked)
+    tagged = TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(kind.model), object_id__in=pks
+    )
+    for pk, name in tagged.values_list("object_id", "tag__name"):
+        by_pk[pk].tags.add(name.lower())
+    if AFFILIATIONS in kind.accepted_keys:
+        rows = Affiliation.objects.filter(person_id__in=pks)
+        for pk, organization, role in rows.values_list("person_id", "organization_id", "role"):
+            by_pk[pk].affiliations.add((organization, role))
+    for instance in instances:
+        instance.stored_relations = by_pk[instance.pk]
+
+
 class StoredRecords:
     """The stored records a chunk of the run names, looked up a query per key in advance
     (``prefetch``) so that each record need not ask for its own."""
@@ -109,7 +151,7 @@ class StoredRecords:
 
     def prefetch(self, kinds_and_data):
         """Look up the stored records named by (kind, data) pairs, with what the writer
-        compares (their links, tags and affiliations)."""
+        compares (their links, tags and affiliations: ``attach_relations``)."""
         wanted = defaultdict(set)
         kinds = {}
         for kind, data in kinds_and_data:
@@ -121,11 +163,11 @@ class StoredRecords:
         for (kind_name, name), values in wanted.items():
             kind = kinds[kind_name]
             known = dict.fromkeys(values)
-            related = [*kind.links, "tags"]
-            if AFFILIATIONS in kind.accepted_keys:
-                related.append(AFFILIATIONS)
-            stored = kind.model._default_manager.filter(**{f"{name}__in": values})
-            for instance in stored.prefetch_related(*related).order_by("-pk"):
+            stored = list(
+                kind.model._default_manager.filter(**{f"{name}__in": values}).order_by("-pk")
+            )
+            attach_relations(kind, stored)
+            for instance in stored:
                 known[getattr(instance, name)] = instance  # the lowest pk wins, as in first()
             self.prefetched[kind.model, name] = known
 

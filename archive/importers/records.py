@@ -264,16 +264,17 @@ BATCH_SIZE = 500
 def _validate(instance, proven_unique_slug, linked=()):
     """The model's ``full_clean``. The slug's uniqueness query is left out only when the
     natural-key lookup has just shown that no other record holds the slug, and the query
-    whether a linked record exists when it was just found (``linked``)."""
+    whether a linked record exists when it was just found (``linked``), or is the import's
+    own run (``import_run``, which the writer sets)."""
     proven = bool(instance.slug) and instance.slug == proven_unique_slug
     errors = {}
     try:
-        instance.full_clean(exclude=linked, validate_unique=not proven)
+        instance.full_clean(exclude=[*linked, "import_run"], validate_unique=not proven)
     except ValidationError as error:
         errors = error.message_dict
     if proven:
         try:
-            instance.validate_unique(exclude=[SLUG, *linked, *errors])
+            instance.validate_unique(exclude=[SLUG, *linked, "import_run", *errors])
         except ValidationError as error:
             errors = {**errors, **error.message_dict}
     return [

@@ -12,11 +12,12 @@ from django.contrib.contenttypes.models import ContentType
 from taggit.models import Tag, TaggedItem
 
 from ..models import Affiliation, Organization
+from ..registry import BY_MODEL
 from ..rows import insert_rows, link_columns
 from ..search.index import reindex_written
 from . import values
 from .bookkeeping import CACHE_SIZE, BoundedCache
-from .naturalkeys import AFFILIATIONS
+from .naturalkeys import AFFILIATIONS, attach_relations
 from .values import Invalid
 
 _MISSING = object()
@@ -142,22 +143,20 @@ class Relations:
 
     @staticmethod
     def differ(instance, resolved):
-        """Whether a stored record's relations differ from those resolved.
-
-        Through .all(), so that what the natural-key lookup prefetched is used.
-        """
+        """Whether a stored record's relations differ from those resolved (as the natural-key
+        lookup read them, or read now for a record it did not)."""
+        stored = getattr(instance, "stored_relations", None)
+        if stored is None:
+            attach_relations(BY_MODEL[type(instance)], [instance])
+            stored = instance.stored_relations
         for name, pks in resolved.links.items():
-            if {record.pk for record in getattr(instance, name).all()} != set(pks):
+            if stored.links[name] != set(pks):
                 return True
-        if resolved.tags is not None:
-            current = {tag.name.lower() for tag in instance.tags.all()}
-            if current != {tag.lower() for tag in resolved.tags}:
-                return True
-        if resolved.affiliations is not None:
-            current = {(a.organization_id, a.role) for a in instance.affiliations.all()}
-            if current != set(resolved.affiliations):
-                return True
-        return False
+        if resolved.tags is not None and stored.tags != {tag.lower() for tag in resolved.tags}:
+            return True
+        return resolved.affiliations is not None and stored.affiliations != set(
+            resolved.affiliations
+        )
 
     def write(self, kind, instance, resolved, is_new):
         """Give a just saved record the links, tags and affiliations ``resolved`` says."""
