@@ -5,6 +5,8 @@ database as it is now (published ones are indexed, drafts and deleted ones remov
 handlers call it on every save, delete, link and tag change; code that writes without signals
 (``bulk_create``, ``QuerySet.update``, raw SQL) must call it after the write, inside the same
 transaction. ``batched()`` collects the calls of a block and runs each record once at its end.
+An import's new records come in through ``reindex_written``, with their links and tags: their
+documents are built from those at the block's end instead of being read back.
 """
 
 import threading
