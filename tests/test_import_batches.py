@@ -140,3 +140,20 @@ def test_new_records_cost_queries_per_chunk_not_per_record(db, tmp_path):
     # hundreds more.
     few = queries(40)
     assert queries(400) < few + 10
+
+
+def test_links_of_any_shape_are_reported_not_a_crash(db, tmp_path):
+    """Link slugs are looked up for a whole chunk before any record is checked."""
+    records = [
+        {"record": "organization", "slug": "org", "name": "Org"},
+        {"record": "person", "slug": "p", "name": "P",
+         "affiliations": [{"organization": ["org"]}, {"organization": {"a": 1}}, "org"]},
+        {"record": "article", "slug": "a", "title": "A", "people": [{"slug": "p"}, ["p"], 3]},
+        {"record": "quotation", "slug": "q", "text": "Words", "article": {"slug": "a"}},
+    ]  # fmt: skip
+
+    assert_import_fails(
+        jsonl(tmp_path, records),
+        expect=["each affiliation needs an organisation slug", "expected a list of slugs",
+                "expected a slug"],
+    )  # fmt: skip

@@ -58,7 +58,7 @@ def find(kind, data, stored):
         if value:
             found = stored.lookup(kind.model, name, value)
             if found and not _conflicts(found, strongest, given):
-                return Found(found)
+                return Found(found, found.slug)  # it holds its slug: no other record can
     slug = text(data.get(SLUG))
     if not slug and any(given.values()):
         return Found()  # a new record: the model gives it a unique slug

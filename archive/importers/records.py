@@ -59,12 +59,15 @@ class RecordWriter:
         self.new_records = NewRecords()
 
     def prefetch(self, records):
-        """Look up, a query per key, the stored records a chunk of records names."""
-        self.stored.prefetch(
+        """Look up, a query per key, the stored records a chunk of records names, and the
+        records they link to."""
+        named = [
             (KINDS[record.kind], record.data)
             for record in records
             if record.kind in KINDS and isinstance(record.data, dict)
-        )
+        ]
+        self.stored.prefetch(named)
+        self.relations.prefetch(named)
 
     def flush(self):
         self._insert_new()

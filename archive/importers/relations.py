@@ -21,6 +21,7 @@ from .naturalkeys import AFFILIATIONS, attach_relations
 from .values import Invalid
 
 _MISSING = object()
+PREFETCH_BATCH = 500
 TAGGED_ITEM_COLUMNS = ("content_type_id", "object_id", "tag_id")
 AFFILIATION_COLUMNS = ("person_id", "organization_id", "role")
 
@@ -43,6 +44,28 @@ class Relations:
         self.pending_rows = defaultdict(list)
 
     # Resolving
+
+    def prefetch(self, kinds_and_data):
+        """Look up, a query per kind of record linked to, the slugs a chunk's records link
+        to that are not cached yet (a slug not found is cached as None, as ``pk_for`` does)."""
+        wanted = defaultdict(set)
+        for kind, data in kinds_and_data:
+            for name, target in {**kind.links, **kind.foreign_keys}.items():
+                wanted[target].update(_slugs(data.get(name)))
+            if isinstance(data.get(AFFILIATIONS), list):
+                organizations = [item.get("organization") for item in data[AFFILIATIONS]
+                                 if isinstance(item, dict)]  # fmt: skip
+                wanted[Organization].update(_slugs(organizations))
+        for model, slugs in wanted.items():
+            cache = self.slug_cache[model]
+            missing = sorted(slug for slug in slugs if slug not in cache)
+            for start in range(0, len(missing), PREFETCH_BATCH):
+                batch = missing[start : start + PREFETCH_BATCH]
+                found = dict(
+                    model._default_manager.filter(slug__in=batch).values_list("slug", "pk")
+                )
+                for slug in batch:
+                    cache[slug] = found.get(slug)
 
     def resolve(self, kind, data):
         """(Resolved, invalid) for the relations ``data`` gives."""
@@ -213,3 +236,9 @@ class Relations:
         for (model, columns), rows in self.pending_rows.items():
             insert_rows(model, columns, rows)
         self.pending_rows.clear()
+
+
+def _slugs(value):
+    """The slugs a link's value names, whatever its shape (bad shapes are reported later)."""
+    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [slug for slug in values if isinstance(slug, str)]
