@@ -4,7 +4,6 @@ from contextlib import suppress
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from ..models import ImportRun
@@ -13,6 +12,7 @@ from .csvfiles import read_csv
 from .jsonarchive import read_json_archive
 from .jsonlines import read_json_lines
 from .kinds import KIND_ORDER
+from .locking import import_transaction
 from .problems import (
     MAX_PROBLEMS,
     ImportFailed,
@@ -88,13 +88,16 @@ def import_paths(
     kind=None,
     max_bytes=None,
     listener=None,
+    lock_wait=None,
 ):
     """Import files in one transaction. Returns (counts, import_run or None for a dry run).
 
     ``kind`` names the kind of record in CSV files whose header does not tell; ``max_bytes``
-    overrides ``settings.ARCHIVE_IMPORT_MAX_BYTES`` for this run.
+    overrides ``settings.ARCHIVE_IMPORT_MAX_BYTES`` for this run; ``lock_wait`` how many seconds
+    to wait for another import to finish (``settings.ARCHIVE_IMPORT_LOCK_WAIT``).
 
-    Raises ImportFailed, listing every problem found (up to a limit), with nothing written.
+    Raises ImportFailed, listing every problem found (up to a limit), with nothing written, and
+    ArchiveBusy if another import still runs after ``lock_wait``.
     """
     listener = listener or ImportListener()
     limit = settings.ARCHIVE_IMPORT_MAX_BYTES if max_bytes is None else max_bytes
@@ -127,7 +130,7 @@ def import_paths(
     counts = None
     run = None
     try:
-        with transaction.atomic():
+        with import_transaction(wait=lock_wait):
             run = ImportRun.objects.create(
                 command=command,
                 user=user,
