@@ -105,6 +105,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # lock up front, so concurrent writers wait (busy timeout) instead of failing with
     # "database is locked" halfway through.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Django's backend, except that no transaction begins while an import holds the write lock:
+    # the site answers with its busy page at once (archive/sqlite_backend/base.py).
+    DATABASES["default"]["ENGINE"] = "archive.sqlite_backend"
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",

@@ -16,7 +16,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -174,6 +174,10 @@ def test_on_sqlite_a_save_or_login_during_an_import_gets_the_busy_page_and_readi
         assert_busy_page(log_in())
         assert client.get(reverse("admin:archive_person_changelist")).status_code == 200
         assert Client().get("/").status_code == 200
+        # Any write transaction is refused at once, not after the 20-second busy timeout.
+        refused = pytest.raises(OperationalError, match="database is locked: an import is running")
+        with refused, transaction.atomic():
+            Person.objects.create(slug="jane", name="Jane")
     assert not Person.objects.filter(name="Jane").exists()
     assert set(Person.objects.values_list("slug", flat=True)) == {"imported-one", "imported-two"}
     # The import over, the same save and login go through.

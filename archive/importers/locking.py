@@ -54,6 +54,7 @@ def import_transaction(wait=None, using=DEFAULT_DB_ALIAS):
     connection = connections[using]
     if connection.vendor == "sqlite":
         with _locked_file(lock_file_path(connection), wait):
+            connection.holds_import_lock = True
             try:
                 with transaction.atomic(using=using):
                     yield
@@ -63,6 +64,8 @@ def import_transaction(wait=None, using=DEFAULT_DB_ALIAS):
                 if "database is locked" in str(error):
                     raise ArchiveBusy("or another long write") from None
                 raise
+            finally:
+                connection.holds_import_lock = False
     elif connection.vendor == "postgresql":
         with transaction.atomic(using=using):
             _advisory_lock(connection, wait)
@@ -72,10 +75,10 @@ def import_transaction(wait=None, using=DEFAULT_DB_ALIAS):
             yield
 
 
-def import_holds_write_lock(using=DEFAULT_DB_ALIAS):
-    """Whether an import now holds this database's write lock (SQLite only: on PostgreSQL an
+def import_holds_write_lock(connection=None):
+    """Whether an import now holds the database's write lock (SQLite only: on PostgreSQL an
     import blocks no one). Reads no table."""
-    connection = connections[using]
+    connection = connection or connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "sqlite":
         return False
     try:
