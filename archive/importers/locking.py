@@ -96,10 +96,10 @@ def import_holds_write_lock(connection=None):
 
 def lock_file_path(connection):
     """The import lock's file: beside the database, or in the temporary folder for an
-    in-memory database (the test suite's)."""
+    in-memory database (the test suite's), which only its own process can reach."""
     name = str(connection.settings_dict["NAME"])
     if connection.is_in_memory_db():
-        digest = hashlib.sha256(name.encode()).hexdigest()[:16]
+        digest = hashlib.sha256(f"{os.getpid()} {name}".encode()).hexdigest()[:16]
         return Path(tempfile.gettempdir()) / f"archive-import-{digest}.lock"
     return Path(f"{name}-import.lock")
 
