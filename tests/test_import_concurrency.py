@@ -306,3 +306,24 @@ def test_an_export_reads_one_snapshot_while_an_editor_saves(site):
     out = StringIO()
     call_command("export_archive", "--format", "jsonl", stdout=out, stderr=StringIO())
     assert "saved-meanwhile" in out.getvalue()
+
+
+@sqlite_only
+def test_a_lock_met_outside_any_view_is_the_busy_page_too(transactional_db, tmp_path, settings):
+    """The last resort, for a write on the way out (a session saved by its middleware): the
+    500 handler. Shown here with the busy middleware left out, so nothing catches it earlier."""
+    settings.MIDDLEWARE = [
+        m for m in settings.MIDDLEWARE if m != "archive.busy.ImportBusyMiddleware"
+    ]
+    with file_database(tmp_path, busy_timeout_ms=0):
+        editor()
+        client = logged_in_client()
+        client.raise_request_exception = False
+        holder = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            response = client.post(reverse("admin:archive_person_add"), person_form("Jane"))
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert_busy_page(response)
