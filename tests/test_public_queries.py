@@ -30,7 +30,7 @@ EXPECTED_QUERIES = {
     "/events/": 4,
     "/quotations/": 5,
     "/tags/": 2,
-    "/tags/common/": 13,
+    "/tags/common/": 8,
     "/timeline/": 7,
     "/articles/a-0/": 11,
     "/people/p-0/": 13,

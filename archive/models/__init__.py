@@ -6,6 +6,7 @@ from .entities import Affiliation, Organization, Person, Place
 from .events import Event
 from .imports import ImportRun
 from .quotations import Quotation
+from .tag_uses import TagUse
 
 # The public record types, in the order their links can be resolved.
 RECORD_MODELS = [Organization, Place, Person, Event, Article, Quotation]
@@ -25,5 +26,6 @@ __all__ = [
     "Record",
     "RecordQuerySet",
     "Status",
+    "TagUse",
     "sha256_of",
 ]

@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from ..models import Article, Event, Organization, Person, Place, Quotation
-from ..tagging import public_tag_or_404, published_tags
+from ..tagging import public_tag_or_404, published_tags, uses_by_kind
 from .meta import PageMeta, canonical_url
 from .pagination import page_size, paginate
 from .params import text_param
@@ -40,9 +40,10 @@ def tag_detail(request, slug):
     tag = public_tag_or_404(text_param(slug))
     shown = page_size()
     sections = []
+    counts = uses_by_kind(tag)
     for model, label, list_url_name in KINDS:
         tagged = model.objects.published().filter(tags__slug=tag.slug)
-        count = tagged.count()
+        count = counts.get(model, 0)
         if count:
             sections.append(
                 {
