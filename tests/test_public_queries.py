@@ -203,3 +203,14 @@ def test_the_article_list_reads_indexes_not_every_published_row(client, db):
     for step in article_reads:
         assert not step.startswith("SCAN archive_article"), step
         assert "USING INDEX archive_article_status " not in f"{step} ", step
+
+
+def test_the_timeline_names_a_few_articles_per_event_and_links_to_all(client, db):
+    build_archive(30)
+    Article.objects.filter(slug="a-1").unpublish()
+    page = client.get("/timeline/").content.decode()
+    hub = page.split('href="/events/e-0/"')[1].split("<h3>")[0].split("</ol>")[0]
+    assert hub.count('href="/articles/a-') == 3
+    assert 'href="/articles/?event=e-0">all 29 articles about this event</a>' in hub
+    listed = client.get("/articles/?event=e-0")
+    assert listed.context["paginator"].count == 29

@@ -2,7 +2,8 @@
 
 import re
 
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import render
 
@@ -12,6 +13,8 @@ from .pagination import paginate
 from .params import text_param
 
 TIMELINE_PAGE_SIZE = 100
+# Articles named under each event; an event in thousands of articles links to all of them.
+ARTICLES_PER_EVENT = 3
 YEAR = re.compile(r"[0-9]{4}")
 NO_YEAR, UNKNOWN = "Year not given", "Date unknown"
 
@@ -42,6 +45,15 @@ def group_by_year(events):
     return groups
 
 
+def published_article_count():
+    """How many published articles are about the event (one subquery in the event query)."""
+    links = Article.events.through.objects.filter(
+        event_id=OuterRef("pk"), article__in=Article.objects.published()
+    )
+    counted = links.values("event_id").annotate(count=Count("*")).values("count")
+    return Coalesce(Subquery(counted), 0)
+
+
 def timeline(request):
     year = text_param(request.GET.get("year", ""))
     events = Event.objects.published()
@@ -49,15 +61,23 @@ def timeline(request):
         if not YEAR.fullmatch(year):
             raise Http404("A year is four digits, such as 2016.")
         events = events.filter(date__startswith=year)
-    events = chronological(events).prefetch_related(
-        Prefetch("place", queryset=Place.objects.published()),
-        Prefetch("people", queryset=Person.objects.published(), to_attr="public_people"),
-        Prefetch(
-            "organizations",
-            queryset=Organization.objects.published(),
-            to_attr="public_organizations",
-        ),
-        Prefetch("articles", queryset=Article.objects.published(), to_attr="public_articles"),
+    events = (
+        chronological(events)
+        .prefetch_related(
+            Prefetch("place", queryset=Place.objects.published()),
+            Prefetch("people", queryset=Person.objects.published(), to_attr="public_people"),
+            Prefetch(
+                "organizations",
+                queryset=Organization.objects.published(),
+                to_attr="public_organizations",
+            ),
+            Prefetch(
+                "articles",
+                queryset=Article.objects.published()[:ARTICLES_PER_EVENT],
+                to_attr="public_articles",
+            ),
+        )
+        .annotate(article_count=published_article_count())
     )
     page = paginate(request, events, TIMELINE_PAGE_SIZE)
     years = Event.objects.published().years("date")
