@@ -40,6 +40,12 @@ class RecordSitemap(Sitemap):
     def lastmod(self, record):
         return record.updated_at
 
+    def get_latest_lastmod(self):
+        """The index's date for this sitemap, from the newest record alone (Django's default
+        calls ``lastmod`` on every record: a second at 100,000 articles)."""
+        published = self.model.objects.published()
+        return published.order_by("-updated_at").values_list("updated_at", flat=True).first()
+
 
 def record_sitemap(model):
     return type(f"{model.__name__}Sitemap", (RecordSitemap,), {"model": model})
