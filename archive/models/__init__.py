@@ -1,6 +1,6 @@
 from ..search.models import SearchEntry  # noqa: F401 (registers the search index model)
 from .articles import Article, sha256_of
-from .base import Record, RecordQuerySet, Status
+from .base import BUSY_LINKS, Record, RecordQuerySet, Status
 from .dates import PartialDate, PartialDateField
 from .entities import Affiliation, Organization, Person, Place
 from .events import Event
@@ -12,6 +12,7 @@ from .tag_uses import TagUse
 RECORD_MODELS = [Organization, Place, Person, Event, Article, Quotation]
 
 __all__ = [
+    "BUSY_LINKS",
     "RECORD_MODELS",
     "Affiliation",
     "Article",

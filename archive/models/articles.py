@@ -71,6 +71,11 @@ class Article(Record):
             # their dates and sections read from the index alone (at 100,000 articles 0.1, 40
             # and 20 ms instead of 225, 270 and 300 ms of reading every row).
             models.Index(fields=["status", "publication_date"], name="archive_article_pub_dated"),
+            # The list's own order, so a page deep in the list, or the first articles of a
+            # busy person in that order, are read from the index without sorting.
+            models.Index(
+                fields=["status", "-publication_date", "title"], name="archive_article_pub_order"
+            ),
             models.Index(fields=["status", "section"], name="archive_article_pub_section"),
             models.Index(fields=["source_guid"], name="archive_article_guid"),
             models.Index(fields=["source_url"], name="archive_article_url"),

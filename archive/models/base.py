@@ -11,6 +11,9 @@ from taggit.managers import TaggableManager
 
 SLUG_MAX_LENGTH = 200
 STATUS_CHUNK_SIZE = 500
+# A record linked to more than this many others (a person in one article in seven, the tag on
+# most articles) is "busy": lists of what links to it walk the list's own order instead.
+BUSY_LINKS = 1000
 
 
 def make_slug(text):
@@ -69,6 +72,34 @@ class RecordQuerySet(models.QuerySet):
                 "update(status=...) would skip the search index: use publish() or unpublish()."
             )
         return super().update(**kwargs)
+
+    def linked_to(self, field_name, target, busy=None):
+        """These records whose many-to-many ``field_name`` (or ``"tags"``) holds ``target``,
+        by the query plan that suits how many records link to it (see ``BUSY_LINKS``).
+
+        A record linked to few: an IN over its links, then sorted (a few rows to sort). A busy
+        one: each record, walked in the list's order down its index, is tested for a link
+        (EXISTS), so the first page stops after a few hundred rows instead of sorting the
+        13,000 articles of the busiest person (0.5 s at 100,000 articles). ``busy`` may be
+        given when known; otherwise the links are counted (one query on an index).
+        """
+        if field_name == "tags":
+            from django.contrib.contenttypes.models import ContentType
+            from taggit.models import TaggedItem
+
+            kind = ContentType.objects.get_for_model(self.model)
+            links = TaggedItem.objects.filter(content_type=kind, tag=target)
+            source = "object_id"
+        else:
+            field = self.model._meta.get_field(field_name)
+            through = field.remote_field.through
+            links = through.objects.filter(**{field.m2m_reverse_field_name(): target})
+            source = field.m2m_field_name()
+        if busy is None:
+            busy = links.count() > BUSY_LINKS
+        if busy:
+            return self.filter(models.Exists(links.filter(**{source: models.OuterRef("pk")})))
+        return self.filter(pk__in=links.values(source))
 
     def dated(self, field_name):
         """Records whose partial date ``field_name`` has a year (not unknown, not year-less)."""

@@ -41,12 +41,15 @@ class RecordList(ListView):
     def narrow(self, records, filters):
         if filters["tag"]:
             self.tag = public_tag_or_404(filters["tag"])
-            records = records.filter(tags__slug=self.tag.slug)
+            records = records.linked_to("tags", self.tag)
         for parameter, (field, model, phrase) in self.link_filters.items():
             if filters[parameter]:
                 linked = get_object_or_404(model.objects.published(), slug=filters[parameter])
                 self.linked.append((phrase, linked))
-                records = records.filter(**{field: linked})
+                if self.model._meta.get_field(field).many_to_many:
+                    records = records.linked_to(field, linked)
+                else:
+                    records = records.filter(**{field: linked})
         return records
 
     def get_queryset(self):

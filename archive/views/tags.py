@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.shortcuts import render
 
-from ..models import Article, Event, Organization, Person, Place, Quotation
+from ..models import BUSY_LINKS, Article, Event, Organization, Person, Place, Quotation
 from ..tagging import public_tag_or_404, published_tags, uses_by_kind
 from .meta import PageMeta, canonical_url
 from .pagination import page_size, paginate
@@ -42,8 +42,8 @@ def tag_detail(request, slug):
     sections = []
     counts = uses_by_kind(tag)
     for model, label, list_url_name in KINDS:
-        tagged = model.objects.published().filter(tags__slug=tag.slug)
         count = counts.get(model, 0)
+        tagged = model.objects.published().linked_to("tags", tag, busy=count > BUSY_LINKS)
         if count:
             sections.append(
                 {
