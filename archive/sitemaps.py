@@ -1,7 +1,9 @@
 """Sitemaps: the site's main pages and every published record, nothing else.
 
 ``/sitemap.xml`` is an index of one sitemap per kind; Django cuts each into files of at most
-``limit`` addresses (the protocol's maximum, 50,000), linked from the index as ``?p=2`` and on.
+``limit`` addresses, linked from the index as ``?p=2`` and on. The protocol allows 50,000; a
+file of 1,000 renders in about 60 ms (one of 50,000 took 3 s at 100,000 articles), and an
+index may list 50,000 files.
 """
 
 from django.contrib.sitemaps import Sitemap
@@ -32,7 +34,7 @@ class PagesSitemap(Sitemap):
 
 class RecordSitemap(Sitemap):
     model = None
-    limit = 50_000
+    limit = 1_000
 
     def items(self):
         return self.model.objects.published().only("slug", "updated_at").order_by("pk")

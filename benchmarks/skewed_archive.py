@@ -269,4 +269,19 @@ def build(articles, seed=1, log=print):  # noqa: PLR0914 (one recipe, read top t
         (Quotation, quotations),
     ]:
         bulk(TaggedItem, tagged(model, records, 0.3, 2))
-    log(f"  links and tags written; {time.perf_counter() - started:.0f} s in all")
+    gather_statistics()
+    log(f"  links and tags written, statistics gathered; {time.perf_counter() - started:.0f} s")
+
+
+def gather_statistics():
+    """What the planner of a database in service has: SQLite's ANALYZE (run after every
+    import), PostgreSQL's autovacuum (here at once, not within the next minutes)."""
+    from django.db import connection
+
+    from archive.db_statistics import refresh
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    else:
+        refresh()
