@@ -38,7 +38,7 @@ EXPECTED_QUERIES = {
     "/places/pl-0/": 7,
     "/events/e-0/": 8,
     "/quotations/q-0/": 5,
-    "/articles/?tag=common": 8,
+    "/articles/?tag=common": 7,
     "/articles/?person=p-0": 8,
     "/events/?place=pl-0": 6,
     "/quotations/?organisation=o-0": 8,

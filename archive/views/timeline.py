@@ -12,7 +12,7 @@ from .meta import PageMeta, canonical_url
 from .pagination import paginate
 from .params import text_param
 
-TIMELINE_PAGE_SIZE = 100
+TIMELINE_PAGE_SIZE = 50
 # An event in at most this many articles names them; one in more links to their list.
 ARTICLES_PER_EVENT = 3
 YEAR = re.compile(r"[0-9]{4}")
@@ -71,11 +71,10 @@ def attach_links(events):
     ``article_count`` and ``public_articles``: its articles when there are few, none when
     there are many (the page links to their list instead). A constant number of queries."""
     counts = dict(
-        Article.events.through.objects.filter(
-            event__in=events, article__in=Article.objects.published()
-        )
+        Article.objects.published()
+        .filter(events__in=events)
         .order_by()
-        .values_list("event_id")
+        .values_list("events")
         .annotate(Count("pk"))
     )
     few = [pk for pk, count in counts.items() if count <= ARTICLES_PER_EVENT]
