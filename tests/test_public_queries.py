@@ -32,7 +32,7 @@ EXPECTED_QUERIES = {
     "/tags/": 3,
     "/tags/common/": 8,
     "/timeline/": 12,
-    "/articles/a-0/": 11,
+    "/articles/a-0/": 12,
     "/people/p-0/": 16,
     "/organisations/o-0/": 16,
     "/places/pl-0/": 7,
@@ -46,8 +46,8 @@ EXPECTED_QUERIES = {
     "/feeds/tags/common.rss": 4,
     "/feeds/people/p-0.atom": 4,
     "/sitemap.xml": 12,
-    "/sitemap-article.xml": 2,
-    "/sitemap-person.xml": 2,
+    "/sitemap-article.xml": 3,
+    "/sitemap-person.xml": 3,
 }
 
 

@@ -13,7 +13,9 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="article",
             index=models.Index(
-                fields=["status", "-publication_date", "title"], name="archive_article_pub_order"
+                fields=["status", "-publication_date", "title"],
+                include=["id"],
+                name="archive_article_pub_order",
             ),
         ),
     ]
