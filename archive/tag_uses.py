@@ -170,18 +170,34 @@ POSTGRESQL_FUNCTIONS = [
 
 def _postgresql_statements():
     yield from POSTGRESQL_FUNCTIONS
+    yield from _postgresql_drop_statements()
     for table, kind in _kinds():
         item, record = f"{PREFIX}item_{kind}", f"{PREFIX}{table}"
-        yield f"DROP TRIGGER IF EXISTS {item} ON {ITEMS}"
-        yield (
-            f"CREATE TRIGGER {item} AFTER INSERT OR UPDATE OR DELETE ON {ITEMS} FOR EACH ROW "
-            f"EXECUTE FUNCTION {PREFIX}item('{kind}', '{table}')"
-        )
-        yield f"DROP TRIGGER IF EXISTS {record} ON {table}"
+        # One trigger per event, so an item of another kind calls no function at all.
+        for event, condition in [
+            ("INSERT", f"NEW.content_type_id = {kind}"),
+            ("DELETE", f"OLD.content_type_id = {kind}"),
+            ("UPDATE", f"OLD.content_type_id = {kind} OR NEW.content_type_id = {kind}"),
+        ]:
+            yield (
+                f"CREATE TRIGGER {item}_{event.lower()} AFTER {event} ON {ITEMS} FOR EACH ROW "
+                f"WHEN ({condition}) EXECUTE FUNCTION {PREFIX}item('{kind}', '{table}')"
+            )
         yield (
             f"CREATE TRIGGER {record} AFTER INSERT OR UPDATE OF status OR DELETE ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION {PREFIX}record('{kind}')"
         )
+
+
+def _postgresql_drop_statements():
+    """Every trigger these functions run, whatever name an earlier version gave it."""
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname, tgrelid::regclass::text FROM pg_trigger "
+            "WHERE NOT tgisinternal AND tgname LIKE %s",
+            [PREFIX + "%"],
+        )
+        return [f"DROP TRIGGER IF EXISTS {name} ON {table}" for name, table in cursor.fetchall()]
 
 
 def _recount_statements():

@@ -133,7 +133,7 @@ class Article(Record):
         related = type(self).objects.published().exclude(pk=self.pk).filter(shared)
         # Keys first: the walk reads the index alone (on PostgreSQL too), then five rows.
         keys = list(related.values_list("pk", flat=True)[:limit])
-        found = related.in_bulk(keys)
+        found = type(self).objects.published().in_bulk(keys)
         return [found[key] for key in keys]
 
     @property
