@@ -22,8 +22,9 @@ from django.utils.cache import patch_cache_control
 from .stamps import read_stamp
 
 EVENTS = ("INSERT", "UPDATE", "DELETE")
-# Import runs are for editors only; the stamp's own table is what the triggers write.
-UNWATCHED = {"archive_importrun", "archive_site_state"}
+# Import runs are for editors only; the stamp's own table is what the triggers write; tag
+# counts change only with the tagged items and records their own triggers follow.
+UNWATCHED = {"archive_importrun", "archive_site_state", "archive_taguse"}
 UNCACHED_PATHS = ("/admin/", "/static/")
 STORED_STATUSES = {200, 404}
 

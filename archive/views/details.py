@@ -60,13 +60,21 @@ class RecordDetail(DetailView):
     def prefetches(self):
         return []
 
+    def paged(self, record):
+        """{name: published records} of each list in ``paged_lists``, in the list's order."""
+        return {}
+
     def related(self, record):
         """The published records the page shows, by name (also used for the JSON-LD): each
-        prefetch into ``public_<name>`` is shown as ``<name>``."""
+        prefetch into ``public_<name>`` is shown as ``<name>``, and the first page of each
+        paged list."""
         return {
-            prefetch.to_attr.removeprefix("public_"): getattr(record, prefetch.to_attr)
-            for prefetch in self.prefetches()
-            if prefetch.to_attr
+            **{
+                prefetch.to_attr.removeprefix("public_"): getattr(record, prefetch.to_attr)
+                for prefetch in self.prefetches()
+                if prefetch.to_attr
+            },
+            **{name: list(first_page(records)) for name, records in self.paged(record).items()},
         }
 
     def more(self, record, related):
@@ -189,8 +197,8 @@ class ArticleDetail(RecordDetail):
 
 
 def actor_prefetches(partner):
-    """A person's or an organisation's page: published affiliations (``partner`` is the other
-    side, "organization" or "person"), articles, events and quotations."""
+    """A person's or an organisation's published affiliations (``partner`` is the other side,
+    "organization" or "person")."""
     partner_model = Affiliation._meta.get_field(partner).related_model
     return [
         Prefetch(
@@ -200,20 +208,16 @@ def actor_prefetches(partner):
             ).select_related(partner),
             to_attr="public_affiliations",
         ),
-        Prefetch(
-            "articles", queryset=first_page(Article.objects.published()), to_attr="public_articles"
-        ),
-        Prefetch(
-            "events",
-            queryset=first_page(chronological(Event.objects.published())),
-            to_attr="public_events",
-        ),
-        Prefetch(
-            "quotations",
-            queryset=first_page(quotations_with_sources()),
-            to_attr="public_quotations",
-        ),
     ]
+
+
+def actor_paged(field_name, actor):
+    """The articles, events and quotations that name a person or an organisation."""
+    return {
+        "articles": Article.objects.published().linked_to(field_name, actor),
+        "events": chronological(Event.objects.published().linked_to(field_name, actor)),
+        "quotations": quotations_with_sources().linked_to(field_name, actor),
+    }
 
 
 def actor_lists(parameter):
@@ -232,6 +236,9 @@ class PersonDetail(RecordDetail):
     def prefetches(self):
         return actor_prefetches("organization")
 
+    def paged(self, person):
+        return actor_paged("people", person)
+
     def og_type(self, person):
         return "profile"
 
@@ -244,6 +251,9 @@ class OrganizationDetail(RecordDetail):
     def prefetches(self):
         return actor_prefetches("person")
 
+    def paged(self, organization):
+        return actor_paged("organizations", organization)
+
 
 class PlaceDetail(RecordDetail):
     model = Place
@@ -253,19 +263,11 @@ class PlaceDetail(RecordDetail):
         "events": ("archive:event_list", "place"),
     }
 
-    def prefetches(self):
-        return [
-            Prefetch(
-                "articles",
-                queryset=first_page(Article.objects.published()),
-                to_attr="public_articles",
-            ),
-            Prefetch(
-                "events",
-                queryset=first_page(chronological(Event.objects.published())),
-                to_attr="public_events",
-            ),
-        ]
+    def paged(self, place):
+        return {
+            "articles": Article.objects.published().linked_to("places", place),
+            "events": chronological(Event.objects.published().filter(place=place)),
+        }
 
 
 class EventDetail(RecordDetail):
@@ -278,12 +280,10 @@ class EventDetail(RecordDetail):
             # A draft place is left out: the prefetch sets ``event.place`` to None.
             Prefetch("place", queryset=Place.objects.published()),
             *people_and_organizations(),
-            Prefetch(
-                "articles",
-                queryset=first_page(Article.objects.published()),
-                to_attr="public_articles",
-            ),
         ]
+
+    def paged(self, event):
+        return {"articles": Article.objects.published().linked_to("events", event)}
 
     def related(self, event):
         return {"place": event.place, **super().related(event)}

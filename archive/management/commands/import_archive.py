@@ -3,6 +3,7 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from archive.db_statistics import refresh as refresh_statistics
 from archive.importers import ArchiveBusy, ImportFailed, import_paths
 from archive.importers.csvfiles import CSV_KINDS
 from archive.importers.run import READERS, ImportListener
@@ -74,6 +75,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if run is not None:
             self.stdout.write(f"Recorded as import run {run.pk}.")
+            refresh_statistics()  # the query planner's view of how many records link where
 
     def _user(self, username):
         if not username:
