@@ -32,17 +32,43 @@ class FacetData:
     def count(self, ids):
         """({(kind, section, year): count}, {tag id: count}) over the entries ``ids``."""
         ids = ids[ids < len(self.value_of)]  # written since this was read: the next count has it
-        starts = self.tag_starts[ids]
-        lengths = self.tag_starts[ids + 1] - starts
-        # Positions in tag_ids of every tag of every entry: each entry's run, one after another.
-        run_offsets = np.cumsum(lengths) - lengths
-        positions = np.arange(lengths.sum()) + np.repeat(starts - run_offsets, lengths)
+        positions, _ = self.tag_positions(ids)
         values = {
             self.values[value_id]: number
             for value_id, number in nonzero_counts(np.bincount(self.value_of[ids])).items()
             if value_id in self.values  # 0 (no entry), or added since: the next count has it
         }
         return values, nonzero_counts(np.bincount(self.tag_ids[positions]))
+
+    def tag_positions(self, ids):
+        """Positions in tag_ids of every tag of the entries ``ids`` (each entry's run, one after
+        another), and the index in ``ids`` of the entry each belongs to."""
+        starts = self.tag_starts[ids]
+        lengths = self.tag_starts[ids + 1] - starts
+        run_offsets = np.cumsum(lengths) - lengths
+        positions = np.arange(lengths.sum()) + np.repeat(starts - run_offsets, lengths)
+        return positions, np.repeat(np.arange(len(ids)), lengths)
+
+    def select(self, ids, kind=None, section=None, year=None, tag_id=None):
+        """The entries of ``ids`` with this kind, section, year and tag (those given), in order.
+
+        Filtering here rather than in SQL keeps every back end's query a plain full-text match:
+        joined to a filter, SQLite tests each match against a subquery and PostgreSQL's planner
+        gives up the full-text index (300 to 900 ms for a common word with a tag filter).
+        """
+        ids = ids[ids < len(self.value_of)]  # written since this was read: not in the filters
+        wanted = {"kind": kind, "section": section, "year": year}
+        wanted = {name: value for name, value in wanted.items() if value is not None}
+        if wanted:
+            allowed = np.zeros(len(self.values) + 1, dtype=bool)
+            for value_id, value in self.values.items():
+                facet = dict(zip(("kind", "section", "year"), value, strict=True))
+                allowed[value_id] = all(facet[name] == wanted[name] for name in wanted)
+            ids = ids[allowed[self.value_of[ids]]]
+        if tag_id is not None:
+            positions, owners = self.tag_positions(ids)
+            ids = ids[np.unique(owners[self.tag_ids[positions] == tag_id])]
+        return ids
 
 
 def nonzero_counts(counts):
