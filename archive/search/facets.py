@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection
 
+# Matches of more than one entry in this many count tags over every link rather than their own.
+BROAD_SHARE = 8
 _lock = threading.Lock()
 _loaded = {}
 
@@ -27,27 +29,37 @@ class FacetData:
     value_of: np.ndarray  # entry id -> facet value id (0: no entry)
     tag_starts: np.ndarray  # entry id -> where its tags start in tag_ids; one more at the end
     tag_ids: np.ndarray  # every entry's tag ids, entry after entry
+    tag_entries: np.ndarray  # the entry id of each of tag_ids
     values: dict  # facet value id -> (kind, section, year)
 
     def count(self, ids):
         """({(kind, section, year): count}, {tag id: count}) over the entries ``ids``."""
         ids = ids[ids < len(self.value_of)]  # written since this was read: the next count has it
-        positions, _ = self.tag_positions(ids)
         values = {
             self.values[value_id]: number
             for value_id, number in nonzero_counts(np.bincount(self.value_of[ids])).items()
             if value_id in self.values  # 0 (no entry), or added since: the next count has it
         }
-        return values, nonzero_counts(np.bincount(self.tag_ids[positions]))
+        if len(ids) * BROAD_SHARE > len(self.value_of):
+            # A broad match: every tag link tested once costs less than gathering the runs.
+            tags = self.tag_ids[self.mask(ids)[self.tag_entries]]
+        else:
+            tags = self.tag_ids[self.tag_positions(ids)]
+        return values, nonzero_counts(np.bincount(tags))
+
+    def mask(self, ids):
+        """A boolean per entry id: whether it is one of ``ids``."""
+        found = np.zeros(len(self.value_of), dtype=bool)
+        found[ids] = True
+        return found
 
     def tag_positions(self, ids):
-        """Positions in tag_ids of every tag of the entries ``ids`` (each entry's run, one after
-        another), and the index in ``ids`` of the entry each belongs to."""
+        """Positions in tag_ids of every tag of the entries ``ids``: each entry's run, one
+        after another."""
         starts = self.tag_starts[ids]
         lengths = self.tag_starts[ids + 1] - starts
         run_offsets = np.cumsum(lengths) - lengths
-        positions = np.arange(lengths.sum()) + np.repeat(starts - run_offsets, lengths)
-        return positions, np.repeat(np.arange(len(ids)), lengths)
+        return np.arange(lengths.sum()) + np.repeat(starts - run_offsets, lengths)
 
     def select(self, ids, kind=None, section=None, year=None, tag_id=None):
         """The entries of ``ids`` with this kind, section, year and tag (those given), in order.
@@ -66,8 +78,7 @@ class FacetData:
                 allowed[value_id] = all(facet[name] == wanted[name] for name in wanted)
             ids = ids[allowed[self.value_of[ids]]]
         if tag_id is not None:
-            positions, owners = self.tag_positions(ids)
-            ids = ids[np.unique(owners[self.tag_ids[positions] == tag_id])]
+            ids = ids[self.mask(self.tag_entries[self.tag_ids == tag_id])[ids]]
         return ids
 
 
@@ -116,4 +127,4 @@ def load(version, value_groups, links):
     links = links[np.argsort(links[:, 0], kind="stable")]
     tag_starts = np.zeros(size + 1, dtype=np.int64)
     np.cumsum(np.bincount(links[:, 0], minlength=size), out=tag_starts[1:])
-    return FacetData(version, value_of, tag_starts, links[:, 1].copy(), values)
+    return FacetData(version, value_of, tag_starts, links[:, 1].copy(), links[:, 0].copy(), values)
