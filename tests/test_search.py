@@ -323,7 +323,9 @@ def test_queries_per_page_do_not_grow_with_the_results(
     def count_queries():
         with CaptureQueriesContext(connection) as captured:
             response = search(client, query, **filters)
-        assert response.context["results"].total > 0
+        results = response.context["results"]
+        # Every result is listed (entries rewritten in place are read out of id order).
+        assert len(hits(response)) == min(results.ranked, settings.ARCHIVE_PAGE_SIZE) > 0
         return len(captured)
 
     make_people(6)

@@ -62,8 +62,8 @@ class Backend:
         return Matches(query, filters, ids, values, tags, data)
 
     def rank_window(self, matches, size):
-        """The ids of the matches ranking looks at, or None for every match (when no more than
-        ``size`` match and no filter applies).
+        """The ids of the matches ranking looks at, in order, or None for every match (when no
+        more than ``size`` match and no filter applies).
 
         When more than ``size`` match: the ``size`` matches most recently indexed, and the
         ``size`` most recent of those whose names, titles or tags match (so the records a query
@@ -72,7 +72,8 @@ class Backend:
         """
         ids = matches.ids
         if len(ids) <= size:
-            return ids if matches.filters else None
+            # Sorted: the back ends bound their reads by the first and last id.
+            return np.sort(ids) if matches.filters else None
         newest = np.partition(ids, len(ids) - size)[len(ids) - size :]
         filters = matches.filters
         # Unfiltered, the back end reads only the ``size`` newest naming matches; filtered, it
