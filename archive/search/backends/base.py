@@ -81,14 +81,14 @@ class Backend:
         naming = facets.parse_ids(self.naming_ids(matches.query, None if filters else size))
         if filters:
             naming = np.intersect1d(naming, ids, assume_unique=True)
-            if len(naming) > size:
-                naming = np.partition(naming, len(naming) - size)[len(naming) - size :]
+        if len(naming) > size:
+            naming = np.partition(naming, len(naming) - size)[len(naming) - size :]
         return np.union1d(newest, naming)
 
     def naming_ids(self, query, limit=None):
         """The ids of the entries naming ``query`` (in a name, title, other names, tags or
-        linked records' names), as one string of comma-separated numbers: only the ``limit``
-        newest when a limit is given."""
+        linked records' names), as one string of comma-separated numbers: when a limit is
+        given, at least the ``limit`` newest (or all of them)."""
         raise NotImplementedError
 
     def ranked_ids(self, query, offset, limit, window=None):

@@ -105,13 +105,16 @@ class PostgreSQLBackend(Backend):
             )[0][0]
 
     def naming_ids(self, query, limit=None):
-        # Matched against the name-weighted lexemes only, which have their own GIN index
-        # (migration 0012): restricting the query by weight instead would recheck every row.
-        sql = f"SELECT id FROM archive_searchentry WHERE {NAMES_VECTOR} @@ to_tsquery(%s, %s)"  # noqa: S608
-        params = [CONFIG, tsquery(query)]
-        if limit is not None:
-            sql, params = f"{sql} ORDER BY id DESC LIMIT %s", [*params, limit]
-        return fetch(f"SELECT string_agg(id::text, ',') FROM ({sql}) AS m", params)[0][0]  # noqa: S608
+        # All of them, from the GIN index of the name-weighted lexemes (migration 0012), whatever
+        # the limit: asked for the newest few, the planner walks the primary key backwards and
+        # unpacks every row's tsvector until it has them (seconds when they are rare). Reading
+        # every naming match from the index costs 10 to 25 ms at 100,000 articles.
+        with without_sequential_scans():
+            return fetch(
+                f"SELECT string_agg(id::text, ',') FROM archive_searchentry"  # noqa: S608
+                f" WHERE {NAMES_VECTOR} @@ to_tsquery(%s, %s)",
+                [CONFIG, tsquery(query)],
+            )[0][0]
 
     def ranked_ids(self, query, offset, limit, window=None):
         if window is None:
