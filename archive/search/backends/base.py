@@ -25,7 +25,6 @@ class Matches:
     ids: np.ndarray
     values: dict  # {(kind, section, year): count}
     tags: dict  # {tag id: count}
-    data: facets.FacetData
 
     @property
     def total(self):
@@ -59,7 +58,7 @@ class Backend:
                 tag_id=tag_id,
             )
         values, tags = data.count(ids)
-        return Matches(query, filters, ids, values, tags, data)
+        return Matches(query, filters, ids, values, tags)
 
     def rank_window(self, matches, size):
         """The ids of the matches ranking looks at, in order, or None for every match (when no
