@@ -71,6 +71,18 @@ class RecordQuerySet(models.QuerySet):
             )
         return super().update(**kwargs)
 
+    def with_published(self, *relations):
+        """Prefetch, for each relation named, only the published records it leads to, so a
+        page never shows a draft: a to-many relation's into ``public_<relation>``, a foreign
+        key's in its place (a draft there becomes None)."""
+        prefetches = []
+        for name in relations:
+            field = self.model._meta.get_field(name)
+            to_attr = None if field.many_to_one else f"public_{name}"
+            published = field.related_model.objects.published()
+            prefetches.append(models.Prefetch(name, queryset=published, to_attr=to_attr))
+        return self.prefetch_related(*prefetches)
+
     def dated(self, field_name):
         """Records whose partial date ``field_name`` has a year (not unknown, not year-less)."""
         return self.exclude(**{field_name: ""}).exclude(**{f"{field_name}__startswith": "--"})

@@ -1,6 +1,5 @@
 """The home page: what is new, what is most tagged, and how much the archive holds."""
 
-from django.db.models import Prefetch
 from django.shortcuts import render
 
 from ..models import Article, Event, Organization, Person, Place, Quotation
@@ -26,9 +25,8 @@ def home(request):
         Event.objects.published()
         .dated("date")
         .order_by("-date", "title")
-        .prefetch_related("tags", Prefetch("place", queryset=Place.objects.published()))[
-            :RECENT_EVENTS
-        ]
+        .prefetch_related("tags")
+        .with_published("place")[:RECENT_EVENTS]
     )
     counts = [
         {"label": label, "url_name": url_name, "count": model.objects.published().count()}

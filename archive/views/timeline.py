@@ -2,11 +2,10 @@
 
 import re
 
-from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import Http404
 from django.shortcuts import render
 
-from ..models import Article, Event, Organization, Person, Place
+from ..models import Event
 from .meta import PageMeta, canonical_url
 from .pagination import paginate
 from .params import text_param
@@ -14,18 +13,6 @@ from .params import text_param
 TIMELINE_PAGE_SIZE = 100
 YEAR = re.compile(r"[0-9]{4}")
 NO_YEAR, UNKNOWN = "Year not given", "Date unknown"
-
-
-def chronological(events):
-    """Dated events first (by date), then days without a year, then events with no date."""
-    return events.annotate(
-        undated=Case(
-            When(date="", then=Value(2)),
-            When(date__startswith="--", then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    ).order_by("undated", "date", "title", "pk")
 
 
 def group_by_year(events):
@@ -49,16 +36,7 @@ def timeline(request):
         if not YEAR.fullmatch(year):
             raise Http404("A year is four digits, such as 2016.")
         events = events.filter(date__startswith=year)
-    events = chronological(events).prefetch_related(
-        Prefetch("place", queryset=Place.objects.published()),
-        Prefetch("people", queryset=Person.objects.published(), to_attr="public_people"),
-        Prefetch(
-            "organizations",
-            queryset=Organization.objects.published(),
-            to_attr="public_organizations",
-        ),
-        Prefetch("articles", queryset=Article.objects.published(), to_attr="public_articles"),
-    )
+    events = events.chronological().with_published("place", "people", "organizations", "articles")
     page = paginate(request, events, TIMELINE_PAGE_SIZE)
     years = Event.objects.published().years("date")
     heading = f"Timeline: {year}" if year else "Timeline"
