@@ -6,7 +6,7 @@ from defusedxml import ElementTree
 from archive.models import RECORD_MODELS, Article, Person
 from archive.sitemaps import RecordSitemap
 
-from .public_helpers import (
+from ..public_helpers import (
     ARTICLE_URL,
     LIST_PAGES,
     SITEMAP_NAMESPACE,
@@ -16,8 +16,6 @@ from .public_helpers import (
     sitemap_files,
     sitemap_urls,
 )
-
-pytest_plugins = ["tests.public_fixtures"]
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = SITEMAP_NAMESPACE
