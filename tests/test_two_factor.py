@@ -8,6 +8,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from archive.models import Person
+
 from .conftest import make_staff_user
 
 PASSWORD = "a-long-test-password"
@@ -193,3 +195,36 @@ def test_an_editor_can_remove_a_colleagues_device_in_the_admin(client, editor_us
 
 def test_the_admin_links_to_the_two_factor_page(editor_client):
     assert 'href="/accounts/two-factor/"' in editor_client.get("/admin/").content.decode()
+
+
+@pytest.fixture
+def draft_person(db):
+    return Person.objects.create(name="Unpublished Witness", slug="unpublished-witness")
+
+
+def test_a_session_waiting_for_its_code_reads_public_pages_as_anyone(
+    client, editor_user, draft_person
+):
+    log_in(client, "writer")
+    device, _codes = enrol(client)
+    assert client.get(draft_person.get_absolute_url()).status_code == 200  # verified: preview
+    client.post("/admin/logout/")
+
+    log_in(client, "writer")  # the password, not yet the code
+    response = client.get(draft_person.get_absolute_url())
+    assert response.status_code == 404
+    assert "Unpublished Witness" not in response.content.decode()
+
+    fresh_code_window(device)
+    client.post(VERIFY, {"token": code(device), "next": "/admin/"})
+    assert client.get(draft_person.get_absolute_url()).status_code == 200
+
+
+def test_an_editor_who_must_enrol_first_cannot_preview_drafts(
+    client, editor_user, draft_person, settings
+):
+    settings.ARCHIVE_REQUIRE_2FA = True
+    log_in(client, "writer")
+    assert client.get(draft_person.get_absolute_url()).status_code == 404
+    settings.ARCHIVE_REQUIRE_2FA = False
+    assert client.get(draft_person.get_absolute_url()).status_code == 200

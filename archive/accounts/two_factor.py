@@ -13,6 +13,19 @@ def two_factor_required(user):
     return user.is_superuser or user.groups.filter(name="Editor").exists()
 
 
+def may_preview_drafts(user):
+    """Staff who have given every factor asked of them; others read the public site as anyone.
+
+    A session that passed the password but not the code (or must enrol and has not) is not yet
+    trusted with unpublished records, on the admin or on public pages.
+    """
+    if not (user.is_authenticated and user.is_staff):
+        return False
+    if user.is_verified():
+        return True
+    return not user_has_device(user) and not two_factor_required(user)
+
+
 class TwoFactorMiddleware:
     """Keeps staff out of the admin until they have given their second factor.
 

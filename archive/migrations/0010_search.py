@@ -12,6 +12,8 @@ the table, which drops its triggers; such a migration must create them again.
 import django.contrib.postgres.search
 from django.db import migrations, models
 
+from archive.migration_operations import RunSQLForVendor
+
 # Facet counting on SQLite: each entry's (kind, section, year) as one small integer in a table
 # keyed by the entry's id (its rowid), so counting tens of thousands of matches reads a few
 # narrow pages and groups integers, instead of reading the wide entry rows.
@@ -70,14 +72,6 @@ POSTGRESQL_CREATE = [
     "CREATE INDEX archive_searchentry_vector ON archive_searchentry USING gin (vector)",
 ]
 POSTGRESQL_DROP = ["DROP INDEX IF EXISTS archive_searchentry_vector"]
-
-
-def run(statements_by_vendor):
-    def operation(apps, schema_editor):
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return operation
 
 
 class Migration(migrations.Migration):
@@ -148,8 +142,8 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(
-            run({"sqlite": SQLITE_CREATE, "postgresql": POSTGRESQL_CREATE}),
-            run({"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP}),
+        RunSQLForVendor(
+            sql={"sqlite": SQLITE_CREATE, "postgresql": POSTGRESQL_CREATE},
+            reverse_sql={"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP},
         ),
     ]

@@ -19,6 +19,8 @@ PostgreSQL also gets:
 
 from django.db import migrations
 
+from archive.migration_operations import RunSQLForVendor
+
 WATCHED_TABLES = {"entry": "archive_searchentry", "tags": "archive_searchentry_tags"}
 EVENTS = ("INSERT", "UPDATE", "DELETE")
 
@@ -75,20 +77,12 @@ POSTGRESQL_DROP = [
 ]
 
 
-def run(statements_by_vendor):
-    def operation(apps, schema_editor):
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return operation
-
-
 class Migration(migrations.Migration):
     dependencies = [("archive", "0011_article_body_format")]
 
     operations = [
-        migrations.RunPython(
-            run({"sqlite": SQLITE_CREATE, "postgresql": POSTGRESQL_CREATE}),
-            run({"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP}),
+        RunSQLForVendor(
+            sql={"sqlite": SQLITE_CREATE, "postgresql": POSTGRESQL_CREATE},
+            reverse_sql={"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP},
         )
     ]

@@ -11,6 +11,8 @@ counter to a value another transaction may then reach with other data.
 
 from django.db import migrations
 
+from archive.migration_operations import RunSQLForVendor
+
 SQLITE_CREATE = [
     """CREATE TABLE archive_site_state (
         id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL
@@ -28,38 +30,35 @@ POSTGRESQL_CREATE = [
         RETURN NULL;
     END $$""",
 ]
+SQLITE_DROP = ["DROP TABLE IF EXISTS archive_site_state"]
 POSTGRESQL_DROP = [
     "DROP FUNCTION IF EXISTS archive_site_state_bump() CASCADE",  # and its triggers
     "DROP TABLE IF EXISTS archive_site_state",
 ]
 
 
-def sqlite_drop(schema_editor):
+def drop_sqlite_triggers(apps, schema_editor):
+    """The triggers ``install_triggers`` made, whatever tables they watch."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(
             "SELECT name FROM sqlite_master WHERE type = 'trigger' "
             "AND name LIKE 'archive_site_state_%'"
         )
         names = [name for (name,) in cursor.fetchall()]
-    return [f"DROP TRIGGER IF EXISTS {name}" for name in names] + [
-        "DROP TABLE IF EXISTS archive_site_state"
-    ]
-
-
-def create(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for statement in {"sqlite": SQLITE_CREATE, "postgresql": POSTGRESQL_CREATE}.get(vendor, []):
-        schema_editor.execute(statement)
-
-
-def drop(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    statements = sqlite_drop(schema_editor) if vendor == "sqlite" else POSTGRESQL_DROP
-    for statement in statements if vendor in ("sqlite", "postgresql") else []:
-        schema_editor.execute(statement)
+    for name in names:
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
     dependencies = [("archive", "0013_article_list_indexes")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [
+        RunSQLForVendor(
+            sql={"sqlite": SQLITE_CREATE, "postgresql": POSTGRESQL_CREATE},
+            reverse_sql={"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP},
+        ),
+        # Reversed first: the triggers go before their table.
+        migrations.RunPython(migrations.RunPython.noop, drop_sqlite_triggers),
+    ]

@@ -9,6 +9,8 @@ in Python, are written again from the entries with the new folding.
 
 from django.db import migrations
 
+from archive.migration_operations import RunSQLForVendor
+
 FACET_ROW = """
         INSERT INTO archive_search_facet_values(kind, section, year)
         SELECT new.kind, new.section, new.year WHERE NOT EXISTS (
@@ -83,19 +85,17 @@ def rewrite_vectors(SearchEntry):  # noqa: N803 (a model class)
         last_pk = entries[-1].pk
 
 
-def run(fold):
-    def operation(apps, schema_editor):
-        vendor = schema_editor.connection.vendor
-        if vendor == "sqlite":
-            for statement in statements(fold):
-                schema_editor.execute(statement)
-        elif vendor == "postgresql":
-            rewrite_vectors(apps.get_model("archive", "SearchEntry"))
-
-    return operation
+def rewrite_postgresql_vectors(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        rewrite_vectors(apps.get_model("archive", "SearchEntry"))
 
 
 class Migration(migrations.Migration):
     dependencies = [("archive", "0016_unicode_slugs")]
 
-    operations = [migrations.RunPython(run(fold=True), run(fold=False))]
+    operations = [
+        RunSQLForVendor(
+            sql={"sqlite": statements(fold=True)}, reverse_sql={"sqlite": statements(fold=False)}
+        ),
+        migrations.RunPython(rewrite_postgresql_vectors, rewrite_postgresql_vectors),
+    ]

@@ -17,6 +17,7 @@ from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView
 
 from .. import structured_data
+from ..accounts.two_factor import may_preview_drafts
 from ..models import Affiliation, Article, Event, Organization, Person, Place, Quotation
 from ..rendering import render_body
 from .meta import PageMeta, canonical_url
@@ -68,7 +69,7 @@ class RecordDetail(DetailView):
         return []
 
     def get_queryset(self):
-        if self.request.user.is_staff:
+        if may_preview_drafts(self.request.user):
             records = self.model.objects.all()
         else:
             records = self.model.objects.published()
