@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from archive.importers.export import EXPORT_FORMATS, export_archive
+from archive.exporters import EXPORT_FORMATS, export_archive
 
 
 class Command(BaseCommand):
