@@ -5,6 +5,7 @@ from functools import lru_cache
 
 from django.db import models, transaction
 from django.db.models.functions import Substr
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -12,6 +13,10 @@ from taggit.managers import TaggableManager
 
 SLUG_MAX_LENGTH = 200
 STATUS_CHUNK_SIZE = 500
+
+# Sent by ``RecordQuerySet.set_status`` inside its transaction, with the changed records'
+# ``pks``: ``QuerySet.update`` sends no ``post_save``, so the search app listens for this.
+statuses_changed = Signal()
 
 
 def make_slug(text):
@@ -50,18 +55,17 @@ class RecordQuerySet(models.QuerySet):
     def set_status(self, status):
         """The one way to change the status of many records at once.
 
-        ``QuerySet.update`` sends no signals, so this brings the search index in step itself:
-        the records and every record whose search document carries their names.
+        ``QuerySet.update`` sends no ``post_save``, so this sends ``statuses_changed`` (in the
+        same transaction), which the search app answers by reindexing the records and every
+        record whose search document carries their names.
         """
-        from ..search.index import batched, reindex_with_dependents
-
-        with transaction.atomic(), batched():
+        with transaction.atomic():
             pks = list(self.exclude(status=status).values_list("pk", flat=True))
             for start in range(0, len(pks), STATUS_CHUNK_SIZE):
                 chunk = pks[start : start + STATUS_CHUNK_SIZE]
                 changed = self.model._default_manager.filter(pk__in=chunk)
                 models.QuerySet.update(changed, status=status, updated_at=timezone.now())
-            reindex_with_dependents(self.model, pks)
+            statuses_changed.send(sender=self.model, pks=pks)
         return len(pks)
 
     def update(self, **kwargs):
