@@ -13,10 +13,10 @@ from django.db.models import Prefetch
 
 from .importers.jsonarchive import FORMAT_NAME, FORMAT_VERSION
 from .importers.jsonlines import RECORD_KEY
-from .importers.kinds import KIND_ORDER, KINDS, TIMESTAMPS
 from .importers.tags import TAG_KIND, export_tags, tag_order
 from .models import Affiliation
 from .models.base import lines
+from .registry import KINDS, TIMESTAMPS
 
 CHUNK_SIZE = 1000
 EXPORT_FORMATS = ("json", "jsonl")
@@ -88,8 +88,7 @@ def write_json(out, counts):
         first = False
         out.write("    " + json.dumps(tag, ensure_ascii=False))
     out.write("]" if first else "\n  ]")
-    for kind_name in KIND_ORDER:
-        kind = KINDS[kind_name]
+    for kind_name, kind in KINDS.items():
         out.write(f",\n  {json.dumps(kind.plural)}: [")
         first = True
         for data in export_records(kind):
@@ -108,8 +107,8 @@ def write_json_lines(out, counts):
     for tag in export_tags():
         counts[TAG_KIND] += 1
         out.write(json.dumps({RECORD_KEY: TAG_KIND, **tag}, ensure_ascii=False) + "\n")
-    for kind_name in KIND_ORDER:
-        for data in export_records(KINDS[kind_name]):
+    for kind_name, kind in KINDS.items():
+        for data in export_records(kind):
             counts[kind_name] += 1
             out.write(json.dumps({RECORD_KEY: kind_name, **data}, ensure_ascii=False) + "\n")
 
@@ -118,6 +117,6 @@ def export_archive(out, fmt="json"):
     """Write the whole archive to the text stream ``out``; returns the count per kind."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {EXPORT_FORMATS}")
-    counts = Counter(dict.fromkeys([TAG_KIND, *KIND_ORDER], 0))
+    counts = Counter(dict.fromkeys([TAG_KIND, *KINDS], 0))
     (write_json if fmt == "json" else write_json_lines)(out, counts)
     return dict(counts)

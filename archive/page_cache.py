@@ -19,6 +19,8 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.cache import patch_cache_control
 
+from .stamps import read_stamp
+
 EVENTS = ("INSERT", "UPDATE", "DELETE")
 # Import runs are for editors only; the stamp's own table is what the triggers write.
 UNWATCHED = {"archive_importrun", "archive_site_state"}
@@ -71,9 +73,7 @@ def install_triggers(using=DEFAULT_DB_ALIAS, **kwargs):
 
 
 def site_version():
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute("SELECT version FROM archive_site_state")
-        return cursor.fetchone()[0]
+    return read_stamp("archive_site_state", connections[DEFAULT_DB_ALIAS])
 
 
 def _cache_key(request, version):

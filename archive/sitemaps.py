@@ -7,16 +7,11 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Article, Event, Organization, Person, Place, Quotation
+from .registry import SHOWN
 
 LIST_PAGES = [
     "archive:home",
-    "archive:article_list",
-    "archive:person_list",
-    "archive:organization_list",
-    "archive:place_list",
-    "archive:event_list",
-    "archive:quotation_list",
+    *(kind.list_url_name for kind in SHOWN),
     "archive:timeline",
     "archive:tag_list",
 ]
@@ -31,8 +26,12 @@ class PagesSitemap(Sitemap):
 
 
 class RecordSitemap(Sitemap):
-    model = None
+    """The published records of one kind."""
+
     limit = 50_000
+
+    def __init__(self, model):
+        self.model = model
 
     def items(self):
         return self.model.objects.published().only("slug", "updated_at").order_by("pk")
@@ -41,14 +40,7 @@ class RecordSitemap(Sitemap):
         return record.updated_at
 
 
-def record_sitemap(model):
-    return type(f"{model.__name__}Sitemap", (RecordSitemap,), {"model": model})
-
-
 SITEMAPS = {
     "pages": PagesSitemap,
-    **{
-        model._meta.model_name: record_sitemap(model)
-        for model in [Article, Person, Organization, Place, Event, Quotation]
-    },
+    **{kind.name: RecordSitemap(kind.model) for kind in SHOWN},
 }

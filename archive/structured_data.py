@@ -11,18 +11,12 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from .models import Article, Event, Organization, Person, Place, Quotation
+from .registry import PerKind
 
 # The escapes of django.utils.html.json_script: the JSON can never close its <script>.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 DESCRIPTION_WORDS = 40
-SCHEMA_TYPES = {
-    Article: "NewsArticle",
-    Person: "Person",
-    Organization: "Organization",
-    Place: "Place",
-    Event: "Event",
-    Quotation: "Quotation",
-}
+BUILDERS = PerKind()
 
 
 def json_ld_script(data):
@@ -51,13 +45,13 @@ def describe(record):
     if isinstance(record, Quotation):
         text = record.text
     if not text:
-        text = f"{SCHEMA_TYPES[type(record)]} in the archive: {record}."
+        text = f"{record.schema_type} in the archive: {record}."
     return Truncator(" ".join(text.split())).words(DESCRIPTION_WORDS)
 
 
 def _ref(record, absolute):
     return {
-        "@type": SCHEMA_TYPES[type(record)],
+        "@type": record.schema_type,
         "name": record.title if isinstance(record, Article | Event) else record.name,
         "url": absolute(record.get_absolute_url()),
     }
@@ -70,12 +64,13 @@ def _compact(data):
 def _base(record, absolute):
     return {
         "@context": "https://schema.org",
-        "@type": SCHEMA_TYPES[type(record)],
+        "@type": record.schema_type,
         "url": absolute(record.get_absolute_url()),
         "keywords": [tag.name for tag in record.tags.all()],
     }
 
 
+@BUILDERS.register(Article)
 def _article(article, absolute, related):
     mentions = [*related["people"], *related["organizations"], *related["places"]]
     return {
@@ -94,6 +89,7 @@ def _article(article, absolute, related):
     }
 
 
+@BUILDERS.register(Person)
 def _person(person, absolute, related):
     return {
         "name": person.name,
@@ -104,6 +100,7 @@ def _person(person, absolute, related):
     }
 
 
+@BUILDERS.register(Organization)
 def _organization(organization, absolute, related):
     return {
         "name": organization.name,
@@ -112,6 +109,7 @@ def _organization(organization, absolute, related):
     }
 
 
+@BUILDERS.register(Place)
 def _place(place, absolute, related):
     return {
         "name": place.name,
@@ -120,6 +118,7 @@ def _place(place, absolute, related):
     }
 
 
+@BUILDERS.register(Event)
 def _event(event, absolute, related):
     participants = [*related["people"], *related["organizations"]]
     return {
@@ -132,6 +131,7 @@ def _event(event, absolute, related):
     }
 
 
+@BUILDERS.register(Quotation)
 def _quotation(quotation, absolute, related):
     speakers = [*related["people"], *related["organizations"]]
     return {
@@ -140,16 +140,6 @@ def _quotation(quotation, absolute, related):
         "dateCreated": iso_date(quotation.date),
         "isPartOf": _ref(related["article"], absolute) if related.get("article") else None,
     }
-
-
-BUILDERS = {
-    Article: _article,
-    Person: _person,
-    Organization: _organization,
-    Place: _place,
-    Event: _event,
-    Quotation: _quotation,
-}
 
 
 def json_ld(record, absolute, related):

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from taggit.models import Tag
 
-from .models import RECORD_MODELS
+from .registry import RECORD_MODELS
 
 TAGGED_ITEMS = "taggit_taggeditem_items"
 

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from taggit.models import Tag
 
-from archive.models import RECORD_MODELS, Article, Person
+from archive.models import Article, Person
+from archive.registry import RECORD_MODELS
 from tests.fixtures.importing import (
     FIXTURES,
     assert_import_fails,

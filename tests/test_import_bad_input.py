@@ -312,6 +312,31 @@ def test_problems_are_reported_up_to_a_limit(seed, tmp_path):
     assert message.count("field “date”") == 50
 
 
+def test_a_file_of_nothing_but_bad_lines_is_reported_up_to_the_limit(seed, tmp_path):
+    path = write(tmp_path, "broken.jsonl", "{not json\n" * 2000)
+    message = assert_import_fails(path, expect=["(stopped after 50 problems)"])
+    assert message.count("malformed JSON") == 50
+    assert "broken.jsonl, line 50:" in message
+    assert "broken.jsonl, line 51:" not in message
+
+
+def test_problems_of_reading_and_of_writing_are_listed_in_file_order(seed, tmp_path):
+    lines = [
+        {"record": "event", "slug": "e2", "title": "Two", "date": "2016-13"},
+        "{not json",
+        {"record": "event", "slug": "e4", "title": "Four", "date": "never"},
+        {"record": "unicorn", "slug": "e5"},
+        {"record": "event", "slug": "e6", "title": "Six", "people": ["nobody-known"]},
+    ]
+    text = "".join(
+        (line if isinstance(line, str) else json.dumps(line)) + "\n"
+        for line in [{"format": "archive", "version": 1}, *lines]
+    )
+    message = assert_import_fails(write(tmp_path, "events.jsonl", text))
+    found = [message.index(f"events.jsonl, line {number}") for number in range(2, 7)]
+    assert found == sorted(found), message
+
+
 def test_one_bad_file_keeps_the_good_files_of_the_run_out_too(seed, tmp_path):
     good = write(tmp_path, "places.csv", "slug,name\nnew-place,New place\n")
     bad = write(tmp_path, "events.csv", "slug,title,date\nx,X,2016-99\n")

@@ -17,7 +17,6 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from archive.models import (
-    RECORD_MODELS,
     Article,
     Event,
     Organization,
@@ -26,6 +25,7 @@ from archive.models import (
     Quotation,
     Status,
 )
+from archive.registry import RECORD_MODELS
 
 from .public_helpers import PageParser, draft, publish, sitemap_files
 

@@ -13,7 +13,7 @@ from archive.search.models import SearchEntry
 # Migrations change the database outside any test transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE_THE_MOVE = "0018_editors_unlock_logins_and_remove_devices"
+BEFORE_THE_MOVE = "0020_stamps_changed_at_commit"
 
 
 def found(client, query):

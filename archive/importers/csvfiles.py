@@ -10,27 +10,34 @@ where it means "not given" (a new record gets the default, an existing one keeps
 import csv
 from collections import Counter
 
-from .kinds import KINDS
+from ..registry import KINDS
+from .items import Problem, Record
 from .problems import MAX_PROBLEMS
 from .sources import EncodingProblem
 
-CSV_KINDS = ("organization", "place", "person", "event")
+CSV_KINDS = tuple(name for name, kind in KINDS.items() if kind.csv)
 LIST_SEPARATOR = ";"
 
 
-def read_csv(source, problems, kind=None, **options):
-    """Yield (kind, data, location) for each row of a CSV file, streaming."""
+def read_csv(source, kind=None, **options):
+    """Yield a Record for each row of a CSV file, streaming, and a Problem for each bad one."""
     columns = []
     lines = _Lines(source)
     reader = csv.reader(lines)
     try:
         header = next(reader, None)
         if header is None:
-            problems.add(source.location(1), "empty file: expected a header line of column names")
+            yield Problem(source.location(1), "empty file: expected a header line of column names")
             return
         columns = [name.strip() for name in header]
-        kind_name = kind or _kind_from_header(columns, source, problems)
-        if kind_name is None or not _check_header(kind_name, columns, source, problems):
+        if kind:
+            kind_name, problems = kind, []
+        else:
+            kind_name, problems = _kind_from_header(columns, source)
+        if kind_name is not None:
+            problems = _check_header(kind_name, columns, source)
+        if problems:
+            yield from problems
             return
         converters = [_converter(KINDS[kind_name], name) for name in columns]
         end_of_previous = reader.line_num
@@ -41,7 +48,7 @@ def read_csv(source, problems, kind=None, **options):
                 continue
             location = source.location(number)
             if len(row) != len(columns):
-                problems.add(
+                yield Problem(
                     location,
                     f"the row has {len(row)} values but the header has {len(columns)} columns "
                     "(a missing or extra comma, or an unclosed quote?)",
@@ -54,13 +61,13 @@ def read_csv(source, problems, kind=None, **options):
                     data[name] = value
             label = data.get("slug") or data.get("name") or data.get("title")
             if label:
-                location = source.location(number, f"{kind_name} “{label}”")
-            yield kind_name, data, location
+                location = source.location(number, f"{KINDS[kind_name].verbose_name} “{label}”")
+            yield Record(kind_name, data, location)
     except csv.Error as error:
-        problems.add(source.location(lines.number), f"unreadable CSV: {error}")
+        yield Problem(source.location(lines.number), f"unreadable CSV: {error}")
     except EncodingProblem as error:
         field = _column_of_bad_bytes(error.raw, columns)
-        problems.add(source.location(error.line), error.message(), field)
+        yield Problem(source.location(error.line), error.message(), field)
 
 
 class _Lines:
@@ -78,15 +85,16 @@ class _Lines:
         return text
 
 
-def _kind_from_header(columns, source, problems):
-    """The kind a file named after it holds (people.csv), or the one kind the columns fit."""
+def _kind_from_header(columns, source):
+    """(The kind a file named after it holds (people.csv), or the one kind the columns fit,
+    or None; and the problems that say why not)."""
     stem = source.path.stem.lower()
     for name in CSV_KINDS:
         if stem in (name, KINDS[name].plural):
-            return name
+            return name, []
     fitting = [name for name in CSV_KINDS if set(columns) <= set(KINDS[name].accepted_keys)]
     if len(fitting) == 1:
-        return fitting[0]
+        return fitting[0], []
     if fitting:
         message = (
             f"cannot tell from the columns whether the rows are {', '.join(fitting)}: "
@@ -97,38 +105,39 @@ def _kind_from_header(columns, source, problems):
             "the columns fit no kind of record; use --kind with one of "
             f"{', '.join(CSV_KINDS)} to see which columns are wrong"
         )
-    problems.add(source.location(1), message, "kind")
-    return None
+    return None, [Problem(source.location(1), message, "kind")]
 
 
-def _check_header(kind_name, columns, source, problems):
+def _check_header(kind_name, columns, source):
+    """What is wrong with the header line for this kind of record (nothing: an empty list)."""
     kind = KINDS.get(kind_name)
     location = source.location(1)
     if kind is None or kind_name not in CSV_KINDS:
-        problems.add(
-            location,
-            f"unknown kind “{kind_name}”; CSV files hold one of {', '.join(CSV_KINDS)}",
-            "kind",
-        )
-        return False
+        return [
+            Problem(
+                location,
+                f"unknown kind “{kind_name}”; CSV files hold one of {', '.join(CSV_KINDS)}",
+                "kind",
+            )
+        ]
     accepted = set(kind.accepted_keys)
+    keys = ", ".join(kind.accepted_keys)
     found = []
     for name in dict.fromkeys(columns):
         if name not in accepted:
-            found.append(
-                (f"unknown column; a {kind.name} has {', '.join(kind.accepted_keys)}", name)
-            )
+            found.append((f"unknown column; {kind.verbose_name} rows have {keys}", name))
     counts = Counter(columns)
     found += [("the column appears more than once", name) for name in counts if counts[name] > 1]
     found += [
-        (f"missing column: every {kind.name} needs a {name}", name)
+        (f"missing column: every {kind.verbose_name} needs a {name}", name)
         for name in kind.required_fields
         if name not in counts
     ]
     # A header of thousands of columns would otherwise report thousands of problems.
-    for message, name in found[:MAX_PROBLEMS]:
-        problems.add(location, message, name[:100] or "(empty column name)")
-    return not found
+    return [
+        Problem(location, message, name[:100] or "(empty column name)")
+        for message, name in found[:MAX_PROBLEMS]
+    ]
 
 
 _NOT_GIVEN = object()

@@ -2,9 +2,11 @@
 
 import json
 
+from ..registry import KINDS
 from .captures import CaptureError, body_from_capture, read_capture
-from .kinds import KIND_ORDER, KINDS
+from .items import Problem, Record
 from .problems import Location
+from .sources import EncodingProblem
 from .tags import TAG_KIND
 
 FORMAT_NAME = "archive"
@@ -15,71 +17,76 @@ TOO_DEEP = (
 )
 
 
-def read_json_archive(source, problems, **options):
-    """Yield (kind, data, location) for every record of a JSON archive file, in link order.
+def read_json_archive(source, **options):
+    """Yield a Record for every record of a JSON archive file, in link order (and a Problem
+    for what is wrong with the file).
 
     The whole document is loaded at once; JSON Lines (``jsonlines.py``) streams instead.
     """
     display = source.display
-    text = source.read_text(problems)
-    if text is None:
+    try:
+        text = source.read_text()
+    except EncodingProblem as error:
+        yield Problem(source.location(error.line), error.message())
         return
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        problems.add(
+        yield Problem(
             Location(display, error.lineno),
             f"malformed JSON at column {error.colno}: {error.msg}",
         )
         return
     except RecursionError:
-        problems.add(Location(display), TOO_DEEP)
+        yield Problem(Location(display), TOO_DEEP)
         return
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
-        problems.add(
+        yield Problem(
             Location(display),
             f'not an archive file: expected an object with "format": "{FORMAT_NAME}"',
             "format",
         )
         return
     if document.get("version") != FORMAT_VERSION:
-        problems.add(
+        yield Problem(
             Location(display),
             f"unsupported version {document.get('version')!r}; this archive reads version "
             f"{FORMAT_VERSION}",
             "version",
         )
         return
-    known = {"format", "version", "exported_at", "tags", *(KINDS[k].plural for k in KIND_ORDER)}
+    known = {"format", "version", "exported_at", "tags", *(kind.plural for kind in KINDS.values())}
     for key in document:
         if key not in known:
-            problems.add(Location(display), f"unknown section; expected {sorted(known)}", key)
+            yield Problem(Location(display), f"unknown section; expected {sorted(known)}", key)
     # Tags first, with their slugs, before the records that name them (older exports have none).
     tags = document.get("tags", [])
     if not isinstance(tags, list):
-        problems.add(Location(display), "expected a list of tags", "tags")
+        yield Problem(Location(display), "expected a list of tags", "tags")
         tags = []
     for number, data in enumerate(tags, start=1):
         name = data.get("name") if isinstance(data, dict) else None
         label = f"tags[{number}]" + (f" (“{name}”)" if isinstance(name, str) else "")
-        yield TAG_KIND, data, Location(display, record=label)
-    for kind_name in KIND_ORDER:
+        yield Record(TAG_KIND, data, Location(display, record=label))
+    for kind_name in KINDS:
         plural = KINDS[kind_name].plural
         records = document.get(plural, [])
         if not isinstance(records, list):
-            problems.add(Location(display), "expected a list of records", plural)
+            yield Problem(Location(display), "expected a list of records", plural)
             continue
         for number, data in enumerate(records, start=1):
             slug = data.get("slug") if isinstance(data, dict) else None
             label = f"{plural}[{number}]" + (f" (“{slug}”)" if slug else "")
             location = Location(display, record=label)
             if kind_name == "article" and isinstance(data, dict):
-                data = resolve_capture_file(data, source, location, problems)
-            yield kind_name, data, location
+                data, problems = resolve_capture_file(data, source, location)
+                yield from problems
+            yield Record(kind_name, data, location)
 
 
-def resolve_capture_file(data, source, location, problems):
-    """An article may name its text capture file instead of carrying the text inline.
+def resolve_capture_file(data, source, location):
+    """An article may name its text capture file instead of carrying the text inline;
+    returns the data with the capture read, and the problems met.
 
     ``capture_file`` is read (inside the archive's folder only) into ``capture_text``; the body,
     unless given, is the capture's paragraphs less the lines listed in ``capture_exclude``
@@ -89,14 +96,13 @@ def resolve_capture_file(data, source, location, problems):
     capture_file = data.pop("capture_file", None)
     exclude = data.pop("capture_exclude", [])
     if capture_file is None:
-        return data
+        return data, []
     try:
         text = read_capture(source.folder, capture_file, source.max_bytes)
     except CaptureError as error:
-        problems.add(location, str(error), "capture_file")
-        return data
+        return data, [Problem(location, str(error), "capture_file")]
     data["capture_text"] = text
     data.pop("capture_sha256", None)
     if "body" not in data:
         data["body"] = body_from_capture(text, exclude)
-    return data
+    return data, []

@@ -8,16 +8,17 @@ format. A record may link only to records already in the archive or on earlier l
 
 import json
 
+from ..registry import KINDS
+from .items import Problem, Record
 from .jsonarchive import FORMAT_NAME, FORMAT_VERSION, TOO_DEEP
-from .kinds import KINDS
 from .sources import EncodingProblem
 from .tags import TAG_KIND
 
 RECORD_KEY = "record"
 
 
-def read_json_lines(source, problems, **options):
-    """Yield (kind, data, location) for each line of a JSON Lines file, streaming."""
+def read_json_lines(source, **options):
+    """Yield a Record (or a Problem) for each line of a JSON Lines file, streaming."""
     try:
         for number, text in source.lines():
             if not text.strip():
@@ -26,16 +27,16 @@ def read_json_lines(source, problems, **options):
             try:
                 data = json.loads(text.rstrip("\r\n"))
             except json.JSONDecodeError as error:
-                problems.add(location, f"malformed JSON at column {error.colno}: {error.msg}")
+                yield Problem(location, f"malformed JSON at column {error.colno}: {error.msg}")
                 continue
             except RecursionError:
-                problems.add(location, TOO_DEEP)
+                yield Problem(location, TOO_DEEP)
                 continue
             if not isinstance(data, dict):
-                problems.add(location, "expected an object with a “record” kind and its fields")
+                yield Problem(location, "expected an object with a “record” kind and its fields")
                 continue
             if "format" in data and RECORD_KEY not in data:
-                _check_header(data, location, problems)
+                yield from _check_header(data, location)
                 continue
             kind = data.pop(RECORD_KEY, None)
             if kind not in KINDS and kind != TAG_KIND:
@@ -45,21 +46,21 @@ def read_json_lines(source, problems, **options):
                     if isinstance(kind, str)
                     else f"missing: every line names its kind of record; {expected}"
                 )
-                problems.add(location, message, RECORD_KEY)
+                yield Problem(location, message, RECORD_KEY)
                 continue
             slug = data.get("slug")
             if isinstance(slug, str) and slug:
                 location = source.location(number, f"{kind} “{slug}”")
-            yield kind, data, location
+            yield Record(kind, data, location)
     except EncodingProblem as error:
-        problems.add(source.location(error.line), error.message())
+        yield Problem(source.location(error.line), error.message())
 
 
-def _check_header(data, location, problems):
+def _check_header(data, location):
     if data.get("format") != FORMAT_NAME:
-        problems.add(location, f'expected "format": "{FORMAT_NAME}"', "format")
+        yield Problem(location, f'expected "format": "{FORMAT_NAME}"', "format")
     elif data.get("version") != FORMAT_VERSION:
-        problems.add(
+        yield Problem(
             location,
             f"unsupported version {data.get('version')!r}; this archive reads version "
             f"{FORMAT_VERSION}",

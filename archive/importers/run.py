@@ -1,4 +1,8 @@
-"""Running an import: detect formats, one transaction, all or nothing, a summary."""
+"""Running an import: detect formats, one transaction, all or nothing, a summary.
+
+Readers yield one stream of typed items (``items.py``); this module hands the records to the
+writer a chunk at a time and reports the rest in the order they came.
+"""
 
 from contextlib import suppress
 from pathlib import Path
@@ -8,11 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import ImportRun
+from ..registry import KINDS
 from ..search.index import batched as batched_search_index
 from .csvfiles import read_csv
+from .items import Notice, Record, Skipped, Withdrawn
 from .jsonarchive import read_json_archive
 from .jsonlines import read_json_lines
-from .kinds import KIND_ORDER
+from .locking import import_transaction
 from .problems import (
     MAX_PROBLEMS,
     ImportFailed,
@@ -21,7 +27,7 @@ from .problems import (
     ProblemList,
     TooManyProblems,
 )
-from .records import Notice, RecordWriter, Skipped, Withdrawn
+from .records import RecordWriter
 from .sources import Source
 from .textfiles import read_text_capture
 from .wxr import read_wxr
@@ -46,10 +52,6 @@ EXTENSIONS = {
 
 
 CHUNK_SIZE = 500
-
-
-class DryRunRollback(Exception):
-    pass
 
 
 class ImportListener:
@@ -88,13 +90,16 @@ def import_paths(
     kind=None,
     max_bytes=None,
     listener=None,
+    lock_wait=None,
 ):
     """Import files in one transaction. Returns (counts, import_run or None for a dry run).
 
     ``kind`` names the kind of record in CSV files whose header does not tell; ``max_bytes``
-    overrides ``settings.ARCHIVE_IMPORT_MAX_BYTES`` for this run.
+    overrides ``settings.ARCHIVE_IMPORT_MAX_BYTES`` for this run; ``lock_wait`` how many seconds
+    to wait for another import to finish (``settings.ARCHIVE_IMPORT_LOCK_WAIT``).
 
-    Raises ImportFailed, listing every problem found (up to a limit), with nothing written.
+    Raises ImportFailed, listing every problem found (up to a limit), with nothing written, and
+    ArchiveBusy if another import still runs after ``lock_wait``.
     """
     listener = listener or ImportListener()
     limit = settings.ARCHIVE_IMPORT_MAX_BYTES if max_bytes is None else max_bytes
@@ -124,42 +129,38 @@ def import_paths(
     if problems:
         raise ImportFailed(problems.items)
 
-    counts = None
-    run = None
-    try:
-        with transaction.atomic():
-            run = ImportRun.objects.create(
-                command=command,
-                user=user,
-                files="\n".join(source.display for source, _ in plan),
-                formats=", ".join(sorted({f for _, f in plan})),
-            )
-            writer = RecordWriter(
-                problems,
-                import_run=run,
-                earlier_records=lambda: _reread(plan, kind),
-                notice=listener.notice,
-            )
-            try:
-                _read_and_write(plan, writer, problems, listener, kind)
-                if problems:
-                    raise ImportFailed(problems.items)
-            except TooManyProblems:
-                raise ImportFailed(problems.items, truncated=True) from None
-            counts = _ordered(writer.counts)
-            run.counts = counts
-            run.succeeded = True
-            run.finished_at = timezone.now()
-            run.save()
-            if dry_run:
-                raise DryRunRollback
-    except DryRunRollback:
-        return counts, None
+    with import_transaction(wait=lock_wait):
+        run = ImportRun.objects.create(
+            command=command,
+            user=user,
+            files="\n".join(source.display for source, _ in plan),
+            formats=", ".join(sorted({f for _, f in plan})),
+        )
+        writer = RecordWriter(
+            problems,
+            import_run=run,
+            earlier_records=lambda: _reread(plan, kind),
+            notice=listener.notice,
+        )
+        try:
+            _read_and_write(plan, writer, problems, listener, kind)
+        except TooManyProblems:
+            raise ImportFailed(problems.items, truncated=True) from None
+        if problems:
+            raise ImportFailed(problems.items)
+        counts = _ordered(writer.counts)
+        run.counts = counts
+        run.succeeded = True
+        run.finished_at = timezone.now()
+        run.save()
+        if dry_run:
+            transaction.set_rollback(True)
+            return counts, None
     return counts, run
 
 
 def _read_and_write(plan, writer, problems, listener, kind):
-    """Read and write every record, a chunk at a time.
+    """Read and write every item, a chunk at a time.
 
     The stored records a chunk names are looked up together; each chunk's buffered links and
     tags are written, and its records brought up to date in the search index, once at the end
@@ -169,16 +170,13 @@ def _read_and_write(plan, writer, problems, listener, kind):
     """
     items = _items(plan, kind)
     records = 0
-    while True:
-        chunk = list(_take_records(items, CHUNK_SIZE))
-        if not chunk:
-            return
-        writer.prefetch([item for _, item in chunk if isinstance(item, tuple)])
+    while chunk := list(_take_chunk(items)):
+        writer.prefetch([item for _, item in chunk if isinstance(item, Record)])
         # Once the import will fail, reading goes on (to report every problem) but the
         # search index is not worth updating.
         with suppress(_ImportWillFail):
             _write_chunk(chunk, writer, problems, listener, records)
-        records += sum(isinstance(item, tuple) for _, item in chunk)
+        records += sum(isinstance(item, Record) for _, item in chunk)
 
 
 class _ImportWillFail(Exception):
@@ -188,83 +186,57 @@ class _ImportWillFail(Exception):
 def _write_chunk(chunk, writer, problems, listener, records):
     with batched_search_index():
         for source, item in chunk:
-            if isinstance(item, Problem):
-                problems.add(item.location, item.message, item.field)
-            elif isinstance(item, Notice):
-                listener.notice(item.location, item.message)
-            elif isinstance(item, Withdrawn):
-                writer.withdraw(item)
-            elif isinstance(item, Skipped):
-                writer.skip(item.kind)
-                if item.reason:
-                    listener.notice(item.location, item.reason)
-            else:
-                writer.write(*item)
-                records += 1
-                listener.progress(source, records)
+            match item:
+                case Record():
+                    writer.write(item)
+                    records += 1
+                    listener.progress(source, records)
+                case Problem(location=location, message=message, field=field):
+                    problems.add(location, message, field)
+                case Notice(location=location, message=message):
+                    listener.notice(location, message)
+                case Withdrawn():
+                    writer.withdraw(item)
+                case Skipped(kind=kind, location=location, reason=reason):
+                    writer.skip(kind)
+                    if reason:
+                        listener.notice(location, reason)
         writer.flush()
         if problems:
             raise _ImportWillFail  # leaving the block this way skips its reindexing
 
 
-def _take_records(items, size):
-    """The next items, up to and including the ``size``-th record among them."""
-    records = 0
+def _take_chunk(items):
+    """The next items, up to and including the ``CHUNK_SIZE``-th record among them, or the
+    problem that reaches the limit (a file of thousands of bad lines stops there, since the
+    run does)."""
+    records = problems = 0
     for source, item in items:
         yield source, item
-        if isinstance(item, tuple):
+        if isinstance(item, Record):
             records += 1
-            if records == size:
-                return
-
-
-class _ProblemRecorder:
-    """Takes a reader's problems as they come, to be reported in order with its records.
-
-    A reader that finds problems without yielding a record (a file of thousands of bad lines)
-    is stopped at the limit, since the run stops there anyway.
-    """
-
-    def __init__(self):
-        self.items = []
-
-    def add(self, location, message, field=None):
-        self.items.append(Problem(location, message, field))
-        if len(self.items) >= MAX_PROBLEMS:
-            raise TooManyProblems
-
-    def __bool__(self):
-        return bool(self.items)
-
-    def take(self):
-        taken, self.items = self.items, []
-        return taken
+        elif isinstance(item, Problem):
+            problems += 1
+        if records == CHUNK_SIZE or problems == MAX_PROBLEMS:
+            return
 
 
 def _items(plan, kind):
-    """(source, item) for every item the readers yield, their problems among them in order."""
+    """(source, item) for every item the readers yield, in order."""
     for source, file_format in plan:
-        recorder = _ProblemRecorder()
-        try:
-            for item in READERS[file_format](source, recorder, kind=kind):
-                for problem in recorder.take():
-                    yield source, problem
-                yield source, item
-        except TooManyProblems:
-            pass  # the problems taken below reach the limit, which ends the run
-        for problem in recorder.take():
-            yield source, problem
+        for item in READERS[file_format](source, kind=kind):
+            yield source, item
 
 
 def _reread(plan, kind):
     """The run's records read again from the start (their problems are already reported)."""
     for _, item in _items(plan, kind):
-        if isinstance(item, tuple):
+        if isinstance(item, Record):
             yield item
 
 
 def _ordered(counts):
     """Counts per kind: record kinds in link order first, then what was only skipped."""
-    order = {name: index for index, name in enumerate(KIND_ORDER)}
+    order = {name: index for index, name in enumerate(KINDS)}
     names = sorted(counts, key=lambda name: (order.get(name, len(order)), name))
     return {name: dict(counts[name]) for name in names}

@@ -70,8 +70,8 @@ class Source:
                     text = text[1:]
                 yield number, text
 
-    def read_text(self, problems):
-        """The whole file as text, or None after reporting the line that is not UTF-8."""
+    def read_text(self):
+        """The whole file as text. Raises EncodingProblem at the line that is not UTF-8."""
         raw = self.path.read_bytes()
         self.bytes_read = len(raw)
         try:
@@ -79,6 +79,5 @@ class Source:
         except UnicodeDecodeError as error:
             line = raw[: error.start].count(b"\n") + 1
             column = error.start - (raw.rfind(b"\n", 0, error.start) + 1)
-            problems.add(self.location(line), EncodingProblem(line, column, b"").message())
-            return None
+            raise EncodingProblem(line, column, b"") from None
         return text.removeprefix(BOM)

@@ -14,6 +14,8 @@ import re
 import yaml
 
 from .captures import body_from_capture
+from .items import Problem, Record
+from .sources import EncodingProblem
 
 FRONT_MATTER_KEYS = {
     "title": "title",
@@ -32,19 +34,22 @@ FENCE = re.compile(r"^(---|\.\.\.)[ \t]*\r?$")
 HEADING = re.compile(r"^#{1,6}\s+")
 
 
-def read_text_capture(source, problems, **options):
-    """Yield the one article a text capture holds."""
-    text = source.read_text(problems)
-    if text is None:
+def read_text_capture(source, **options):
+    """Yield the one article a text capture holds (or the Problems that keep it out)."""
+    try:
+        text = source.read_text()
+    except EncodingProblem as error:
+        yield Problem(source.location(error.line), error.message())
         return
-    front, capture = _split_front_matter(text, source, problems)
-    if front is None:
+    front, capture, problem = _split_front_matter(text, source)
+    if problem is not None:
+        yield problem
         return
     data = {}
     for key, value in front.items():
         line = _line_of_key(text, key)
         if key not in FRONT_MATTER_KEYS:
-            problems.add(
+            yield Problem(
                 source.location(line),
                 f"unknown front matter key; use {', '.join(FRONT_MATTER_KEYS)}",
                 key,
@@ -63,31 +68,30 @@ def read_text_capture(source, problems, **options):
     data["body"] = rest.strip("\r\n") if markdown else body_from_capture(rest)
     data["capture_text"] = capture
     label = data.get("slug") or data.get("title")
-    yield "article", data, source.location(record=f"article “{label}”" if label else "article")
+    location = source.location(record=f"article “{label}”" if label else "article")
+    yield Record("article", data, location)
 
 
-def _split_front_matter(text, source, problems):
-    """(front matter as a dict, the text after it); (None, None) after reporting a problem."""
+def _split_front_matter(text, source):
+    """(front matter as a dict, the text after it, None), or (None, None, the Problem)."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip("\r") != "---":
-        return {}, text
+        return {}, text, None
     for index in range(1, len(lines)):
         if FENCE.match(lines[index]):
             break
     else:
-        problems.add(source.location(1), "the front matter has no closing “---” line")
-        return None, None
+        return None, None, Problem(source.location(1), "the front matter has no closing “---” line")
     try:
         front = yaml.safe_load("\n".join(lines[1:index])) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
-        problems.add(source.location(line), f"malformed YAML front matter: {error}")
-        return None, None
+        return None, None, Problem(source.location(line), f"malformed YAML front matter: {error}")
     if not isinstance(front, dict):
-        problems.add(source.location(2), "the front matter must be “key: value” lines")
-        return None, None
-    return front, "\n".join(lines[index + 1 :])
+        problem = Problem(source.location(2), "the front matter must be “key: value” lines")
+        return None, None, problem
+    return front, "\n".join(lines[index + 1 :]), None
 
 
 def _line_of_key(text, key):

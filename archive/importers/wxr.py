@@ -13,7 +13,6 @@ item types are counted and skipped. A post in the trash is not imported, and one
 before is made a draft (``Withdrawn``). See docs/archive-format.md for the rest.
 """
 
-from collections import deque
 from urllib.parse import unquote
 
 from defusedxml import DefusedXmlException
@@ -25,7 +24,8 @@ from ..models import Article
 from ..models.base import SLUG_MAX_LENGTH
 from ..sanitise import html_to_text
 from .html import html_blocks
-from .records import Notice, Skipped, Withdrawn
+from .items import Notice, Problem, Record, Skipped, Withdrawn
+from .wxritems import WxrTarget
 
 ARTICLE_TYPES = {"post", "page"}
 SKIPPED_TYPES = {"attachment": "attachment", "nav_menu_item": "menu item"}
@@ -35,16 +35,12 @@ NOT_CONTENT_STATUSES = {"auto-draft", "inherit"}
 WXR_VERSIONS = {"1.0", "1.1", "1.2"}
 TAG_DOMAINS = {"post_tag", "tag"}  # "tag" in WXR 1.0
 AUTHOR_DOMAIN = "author"  # Co-Authors Plus: one <category domain="author"> per author
-PREFIXES = {
-    "http://purl.org/rss/1.0/modules/content/": "content",
-    "http://purl.org/dc/elements/1.1/": "dc",
-}
-ITEM_DEPTH = 3  # rss > channel > item
 
 
-def read_wxr(source, problems, **options):
-    """Yield (kind, data, location) for each post and page, and Skipped for everything else."""
-    target = _WxrTarget()
+def read_wxr(source, **options):
+    """Yield a Record for each post and page, Skipped for everything else, Notices about what
+    was changed on the way, and Problems for a file that cannot be read."""
+    target = WxrTarget()
     parser = DefusedXMLParser(target=target)
     target.expat = parser.parser
     try:
@@ -54,14 +50,14 @@ def read_wxr(source, problems, **options):
         parser.close()
     except ParseError as error:
         line = error.position[0] if error.position else None
-        problems.add(
+        yield Problem(
             source.location(line, target.item_label()),
             f"the XML is malformed or cut short ({_reason(error)}); export the file again",
             target.open_element(),
         )
         return
     except DefusedXmlException as error:
-        problems.add(
+        yield Problem(
             source.location(target.expat.CurrentLineNumber),
             f"the file declares XML entities ({type(error).__name__}: {error}); WordPress "
             "exports never do, and they are refused as an entity-expansion or external-file "
@@ -71,13 +67,13 @@ def read_wxr(source, problems, **options):
         return
     yield from _records(target, source)
     if target.root != "rss" or target.wxr_version is None:
-        problems.add(
+        yield Problem(
             source.location(1),
             "not a WordPress export: expected <rss> with a <wp:wxr_version>",
             "wp:wxr_version",
         )
     elif target.wxr_version not in WXR_VERSIONS:
-        problems.add(
+        yield Problem(
             source.location(target.wxr_version_line),
             f"WXR version “{target.wxr_version[:20]}” is not one this importer reads "
             f"({', '.join(sorted(WXR_VERSIONS))}); export the site again from WordPress",
@@ -87,101 +83,6 @@ def read_wxr(source, problems, **options):
 
 def _reason(error):
     return str(error).split(":")[0]
-
-
-def _qualified(tag):
-    """“wp:post_type” for “{http://wordpress.org/export/1.2/}post_type”."""
-    if not tag.startswith("{"):
-        return tag
-    namespace, name = tag[1:].split("}", 1)
-    if "wordpress.org/export/" in namespace:
-        prefix = "excerpt" if namespace.rstrip("/").endswith("excerpt") else "wp"
-    else:
-        prefix = PREFIXES.get(namespace, "")
-    return f"{prefix}:{name}" if prefix else name
-
-
-class _WxrTarget:
-    """Receives the parser's events; gathers each <item>'s fields and the authors' names."""
-
-    def __init__(self):
-        self.expat = None
-        self.stack = []
-        self.texts = []
-        self.root = None
-        self.wxr_version = None
-        self.wxr_version_line = None
-        self.authors = {}
-        self.author = None
-        self.item = None
-        self.item_number = 0
-        self.finished = deque()
-        self.guids = {}  # GUID -> where it was first seen
-        self.post_names = set()
-
-    def start(self, tag, attrib):
-        name = _qualified(tag)
-        self.stack.append(name)
-        self.texts.append([])
-        depth = len(self.stack)
-        if depth == 1:
-            self.root = name
-        elif depth == ITEM_DEPTH and name == "item":
-            self.item_number += 1
-            self.item = {
-                "line": self.expat.CurrentLineNumber,
-                "number": self.item_number,
-                "fields": {},
-                "categories": [],
-                "comments": 0,
-            }
-        elif depth == ITEM_DEPTH and name == "wp:author":
-            self.author = {}
-        elif depth == ITEM_DEPTH + 1 and self.item is not None:
-            if name == "category":
-                self.item["categories"].append([attrib.get("domain", ""), ""])
-            elif name == "wp:comment":
-                self.item["comments"] += 1
-
-    def data(self, text):
-        # Only the text of an item's, an author's or the channel's own fields is kept; the
-        # whitespace between items would otherwise pile up on the channel as the file goes on.
-        if len(self.stack) >= ITEM_DEPTH:
-            self.texts[-1].append(text)
-
-    def end(self, tag):
-        name = self.stack.pop()
-        text = "".join(self.texts.pop())
-        depth = len(self.stack) + 1
-        if depth == ITEM_DEPTH and name == "item":
-            self.finished.append(self.item)
-            self.item = None
-        elif depth == ITEM_DEPTH and name == "wp:author":
-            login = self.author.get("wp:author_login", "").strip()
-            if login:
-                self.authors[login] = self.author.get("wp:author_display_name", "").strip()
-            self.author = None
-        elif depth == ITEM_DEPTH and name == "wp:wxr_version":
-            self.wxr_version = text.strip()
-            self.wxr_version_line = self.expat.CurrentLineNumber
-        elif depth == ITEM_DEPTH + 1 and self.author is not None:
-            self.author[name] = text
-        elif depth == ITEM_DEPTH + 1 and self.item is not None:
-            if name == "category":
-                self.item["categories"][-1][1] = text
-            else:
-                self.item["fields"].setdefault(name, text)
-
-    def close(self):
-        return None
-
-    def open_element(self):
-        return self.stack[-1] if self.stack else None
-
-    def item_label(self):
-        if self.item is None:
-            return None
-        return f"item {self.item['number']}"
 
 
 def _records(target, source):
@@ -257,7 +158,7 @@ def _item_records(item, target, source):
         data["slug"] = slug
     for message in notices:
         yield Notice(location, message)
-    yield "article", data, location
+    yield Record("article", data, location)
 
 
 def _byline(names):

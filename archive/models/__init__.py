@@ -6,11 +6,7 @@ from .events import Event
 from .imports import ImportRun
 from .quotations import Quotation
 
-# The public record types, in the order their links can be resolved.
-RECORD_MODELS = [Organization, Place, Person, Event, Article, Quotation]
-
 __all__ = [
-    "RECORD_MODELS",
     "Affiliation",
     "Article",
     "Event",

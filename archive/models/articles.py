@@ -59,7 +59,9 @@ class Article(Record):
     events = models.ManyToManyField(Event, blank=True, related_name="articles")
 
     slug_source = "title"
+    list_url_name = "archive:article_list"
     detail_url_name = "archive:article_detail"
+    schema_type = "NewsArticle"
 
     class Meta(Record.Meta):
         ordering = ["-publication_date", "title"]

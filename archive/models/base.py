@@ -110,8 +110,9 @@ def lines(text):
 class Record(models.Model):
     """Abstract base of every public record.
 
-    Subclasses name the field their slug is made from (``slug_source``) and the URL name of
-    their detail page (``detail_url_name``).
+    Subclasses name the field their slug is made from (``slug_source``), the URL names of their
+    list and detail pages (``list_url_name``, ``detail_url_name``) and their schema.org type
+    (``schema_type``); ``archive.registry`` reads them.
     """
 
     slug = models.SlugField(
@@ -143,7 +144,9 @@ class Record(models.Model):
     objects = RecordQuerySet.as_manager()
 
     slug_source = "name"
+    list_url_name = None
     detail_url_name = None
+    schema_type = "Thing"
 
     class Meta:
         abstract = True

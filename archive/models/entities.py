@@ -23,10 +23,14 @@ class Organization(Record):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     description = models.TextField(blank=True)
 
+    list_url_name = "archive:organization_list"
     detail_url_name = "archive:organization_detail"
+    schema_type = "Organization"
 
     class Meta(Record.Meta):
         ordering = ["name"]
+        verbose_name = "organisation"
+        verbose_name_plural = "organisations"
         indexes = [
             *Record.Meta.indexes,
             models.Index(fields=["name"], name="archive_org_name"),
@@ -61,7 +65,9 @@ class Person(Record):
         Organization, through="Affiliation", blank=True, related_name="people"
     )
 
+    list_url_name = "archive:person_list"
     detail_url_name = "archive:person_detail"
+    schema_type = "Person"
 
     class Meta(Record.Meta):
         ordering = ["sort_name", "name"]
@@ -139,7 +145,9 @@ class Place(Record):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     description = models.TextField(blank=True)
 
+    list_url_name = "archive:place_list"
     detail_url_name = "archive:place_detail"
+    schema_type = "Place"
 
     class Meta(Record.Meta):
         ordering = ["name"]

@@ -42,7 +42,9 @@ class Event(Record):
     objects = EventQuerySet.as_manager()
 
     slug_source = "title"
+    list_url_name = "archive:event_list"
     detail_url_name = "archive:event_detail"
+    schema_type = "Event"
 
     class Meta(Record.Meta):
         ordering = ["date", "title"]

@@ -42,7 +42,9 @@ class Quotation(Record):
     context = models.TextField(blank=True)
 
     slug_source = "text"
+    list_url_name = "archive:quotation_list"
     detail_url_name = "archive:quotation_detail"
+    schema_type = "Quotation"
 
     class Meta(Record.Meta):
         ordering = ["-date", "slug"]

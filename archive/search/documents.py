@@ -13,25 +13,29 @@ from django.db.models import Prefetch
 from taggit.models import TaggedItem
 
 from ..models import Article, Event, Organization, Person, Place, Quotation
+from ..registry import BY_MODEL, SHOWN, PerKind
 
-INDEXED_MODELS = [Article, Person, Organization, Place, Event, Quotation]
-KIND_LABELS = {
-    "article": "Article",
-    "person": "Person",
-    "organization": "Organisation",
-    "place": "Place",
-    "event": "Event",
-    "quotation": "Quotation",
-}
+INDEXED_MODELS = [kind.model for kind in SHOWN]
+KIND_LABELS = {kind.name: kind.label for kind in SHOWN}
+
+
+def _named(links):
+    """{model: {field: target}} of the links whose targets lend their names (see the registry's
+    ``lends_names``), for the kinds that have any."""
+    named = {
+        kind.model: {
+            name: target for name, target in links(kind).items() if BY_MODEL[target].lends_names
+        }
+        for kind in SHOWN
+    }
+    return {model: fields for model, fields in named.items() if fields}
+
 
 # The many-to-many links whose targets' names go into a record's document.
-NAMED_LINKS = {
-    Article: {"people": Person, "organizations": Organization, "places": Place},
-    Event: {"people": Person, "organizations": Organization},
-    Quotation: {"people": Person, "organizations": Organization},
-}
+NAMED_LINKS = _named(lambda kind: kind.links)
 # Foreign keys whose target's names go into the document.
-NAMED_FOREIGN_KEYS = {Event: {"place": Place}}
+NAMED_FOREIGN_KEYS = _named(lambda kind: kind.foreign_keys)
+BUILDERS = PerKind()
 
 
 def kind_of(model):
@@ -107,6 +111,7 @@ def document_for(record, tags):
     return document
 
 
+@BUILDERS.register(Article)
 def _article(article):
     return Document(
         title=article.title,
@@ -119,6 +124,7 @@ def _article(article):
     )
 
 
+@BUILDERS.register(Person)
 def _person(person):
     return Document(
         title=person.name,
@@ -128,6 +134,7 @@ def _person(person):
     )
 
 
+@BUILDERS.register(Organization)
 def _organization(organization):
     return Document(
         title=str(organization),
@@ -137,12 +144,14 @@ def _organization(organization):
     )
 
 
+@BUILDERS.register(Place)
 def _place(place):
     return Document(
         title=place.name, heading=place.name, names=place.alias_list, body=place.description
     )
 
 
+@BUILDERS.register(Event)
 def _event(event):
     return Document(
         title=event.title,
@@ -153,6 +162,7 @@ def _event(event):
     )
 
 
+@BUILDERS.register(Quotation)
 def _quotation(quotation):
     # The words themselves are the body; the title is only their first few words.
     return Document(
@@ -161,13 +171,3 @@ def _quotation(quotation):
         year=quotation.date.year,
         date=quotation.date.display if quotation.date else "",
     )
-
-
-BUILDERS = {
-    Article: _article,
-    Person: _person,
-    Organization: _organization,
-    Place: _place,
-    Event: _event,
-    Quotation: _quotation,
-}

@@ -17,13 +17,15 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection
 
+from ..stamps import read_stamp
+
 _lock = threading.Lock()
 _loaded = {}
 
 
 @dataclass(frozen=True, eq=False)
 class FacetData:
-    version: int
+    version: int | str  # a string on PostgreSQL (archive.stamps)
     value_of: np.ndarray  # entry id -> facet value id (0: no entry)
     tag_starts: np.ndarray  # entry id -> where its tags start in tag_ids; one more at the end
     tag_ids: np.ndarray  # every entry's tag ids, entry after entry
@@ -57,9 +59,7 @@ def parse_ids(joined):
 
 def current(backend):
     """This database's facet data, reloaded when the index has changed since it was read."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT version FROM archive_search_state")
-        (version,) = cursor.fetchone()
+    version = read_stamp("archive_search_state", connection)
     key = (connection.vendor, connection.settings_dict["NAME"])
     data = _loaded.get(key)
     if data is None or data.version != version:

@@ -5,7 +5,15 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html
 
+from ..registry import SHOWN
+
 register = template.Library()
+
+
+@register.simple_tag
+def record_kinds():
+    """Every kind of record, in the order readers see them (see ``archive.registry``)."""
+    return SHOWN
 
 
 @register.simple_tag

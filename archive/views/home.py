@@ -2,21 +2,14 @@
 
 from django.shortcuts import render
 
-from ..models import Article, Event, Organization, Person, Place, Quotation
+from ..models import Article, Event
+from ..registry import SHOWN
 from ..tagging import most_used_tags
 from .meta import PageMeta, canonical_url
 
 LATEST_ARTICLES = 5
 RECENT_EVENTS = 5
 TOP_TAGS = 15
-COUNTED = [
-    (Article, "articles", "archive:article_list"),
-    (Person, "people", "archive:person_list"),
-    (Organization, "organisations", "archive:organization_list"),
-    (Place, "places", "archive:place_list"),
-    (Event, "events", "archive:event_list"),
-    (Quotation, "quotations", "archive:quotation_list"),
-]
 
 
 def home(request):
@@ -29,8 +22,12 @@ def home(request):
         .with_published("place")[:RECENT_EVENTS]
     )
     counts = [
-        {"label": label, "url_name": url_name, "count": model.objects.published().count()}
-        for model, label, url_name in COUNTED
+        {
+            "label": kind.verbose_name_plural,
+            "url_name": kind.list_url_name,
+            "count": kind.model.objects.published().count(),
+        }
+        for kind in SHOWN
     ]
     return render(
         request,

@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.text import capfirst
 from django.views.generic import ListView
 
 from ..models import Article, Event, Organization, Person, Place, Quotation
@@ -16,11 +17,14 @@ class RecordList(ListView):
     """Published records of one model, a capped page at a time."""
 
     template_name = "archive/record_list.html"
-    title = ""
     intro = ""
     filter_names = ("tag",)
     # Narrowing by a linked record: query parameter -> (field, model, how the heading says it).
     link_filters = {}
+
+    @property
+    def title(self):
+        return capfirst(self.model._meta.verbose_name_plural)
 
     def with_related(self, records):
         """``records`` with the published records their cards show prefetched."""
@@ -85,7 +89,6 @@ class RecordList(ListView):
 class ArticleList(RecordList):
     model = Article
     template_name = "archive/article_list.html"
-    title = "Articles"
     intro = "Articles kept in the archive, newest first; those with no known date come last."
     filter_names = ("tag", "section", "year")
     link_filters = {
@@ -125,25 +128,21 @@ class ArticleList(RecordList):
 
 class PersonList(RecordList):
     model = Person
-    title = "People"
     intro = "People named in the archive, by surname as the sources give it."
 
 
 class OrganizationList(RecordList):
     model = Organization
-    title = "Organisations"
     intro = "Governments, groups, committees and other bodies named in the archive."
 
 
 class PlaceList(RecordList):
     model = Place
-    title = "Places"
     intro = "Places named in the archive."
 
 
 class EventList(RecordList):
     model = Event
-    title = "Events"
     intro = "Events recorded in the archive, by date; see also the timeline."
     link_filters = {
         "person": ("people", Person, "with"),
@@ -160,7 +159,6 @@ class EventList(RecordList):
 
 class QuotationList(RecordList):
     model = Quotation
-    title = "Quotations"
     intro = "Words quoted in the archive's articles, with who said them."
     link_filters = {
         "person": ("people", Person, "by"),

@@ -3,21 +3,13 @@
 from django.http import Http404
 from django.shortcuts import render
 
-from ..models import Article, Event, Organization, Person, Place, Quotation
+from ..registry import SHOWN
 from ..tagging import public_tag_or_404, published_tags
 from .meta import PageMeta, canonical_url
 from .pagination import page_size, paginate
 from .params import text_param
 
 TAG_INDEX_PAGE_SIZE = 100
-KINDS = [
-    (Article, "Articles", "archive:article_list"),
-    (Person, "People", "archive:person_list"),
-    (Organization, "Organisations", "archive:organization_list"),
-    (Place, "Places", "archive:place_list"),
-    (Event, "Events", "archive:event_list"),
-    (Quotation, "Quotations", "archive:quotation_list"),
-]
 
 
 def tag_list(request):
@@ -40,14 +32,14 @@ def tag_detail(request, slug):
     tag = public_tag_or_404(text_param(slug))
     shown = page_size()
     sections = []
-    for model, label, list_url_name in KINDS:
-        tagged = model.objects.published().filter(tags__slug=tag.slug)
+    for kind in SHOWN:
+        tagged = kind.model.objects.published().filter(tags__slug=tag.slug)
         count = tagged.count()
         if count:
             sections.append(
                 {
-                    "label": label,
-                    "list_url_name": list_url_name,
+                    "label": kind.label_plural,
+                    "list_url_name": kind.list_url_name,
                     "count": count,
                     "records": tagged[:shown],
                     "more": count > shown,

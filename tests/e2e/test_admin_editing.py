@@ -73,7 +73,7 @@ def test_editor_writes_an_article_and_publishes_it(editor_account, new_context):
     save(editor)
     expect_saved(editor)
 
-    open_add_form(editor, "Organizations", "Add organization")
+    open_add_form(editor, "Organisations", "Add organisation")
     field(editor, "Name").fill(ORGANISATION)
     field(editor, "Acronym").fill(ACRONYM)
     field(editor, "Status").select_option(label="Published")

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
-from archive.models import RECORD_MODELS
+from archive.registry import RECORD_MODELS
 
 from ..public_helpers import LIST_PAGES, parse
 

@@ -3,7 +3,8 @@
 import pytest
 from defusedxml import ElementTree
 
-from archive.models import RECORD_MODELS, Article, Person
+from archive.models import Article, Person
+from archive.registry import RECORD_MODELS
 from archive.sitemaps import RecordSitemap
 
 from ..public_helpers import (

@@ -1,4 +1,4 @@
-"""The search index's model, taken over from the archive app (its migration 0019).
+"""The search index's model, taken over from the archive app (its migration 0021).
 
 State only: the archive app's migrations made the tables (``archive_searchentry``, kept by
 ``db_table``) and the raw SQL around them (FTS5 table and triggers on SQLite, GIN indexes on
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("archive", "0019_search_entry_moves_to_search_app"),
+        ("archive", "0021_search_entry_moves_to_search_app"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]

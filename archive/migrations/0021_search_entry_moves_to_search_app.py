@@ -9,7 +9,7 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("archive", "0018_editors_unlock_logins_and_remove_devices")]
+    dependencies = [("archive", "0020_stamps_changed_at_commit")]
 
     operations = [
         migrations.SeparateDatabaseAndState(
