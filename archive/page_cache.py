@@ -30,10 +30,11 @@ STORED_STATUSES = {200, 404}
 
 
 def watched_tables():
-    """The tables public pages read: the archive's models and links (the search index
-    included: rebuilding it changes search pages), and taggit's."""
+    """The tables public pages read: the archive's models and links, the search index's
+    (rebuilding it changes search pages), and taggit's."""
     models = [
         *apps.get_app_config("archive").get_models(include_auto_created=True),
+        *apps.get_app_config("search").get_models(include_auto_created=True),
         *apps.get_app_config("taggit").get_models(),
     ]
     tables = {model._meta.db_table for model in models}

@@ -289,8 +289,8 @@ def measure(runs, seed):
     from django.test import Client
 
     from archive.models import Article
-    from archive.search import search
     from archive.search.index import reindex
+    from archive.search.query import search
 
     client = Client()
     print(

@@ -1,4 +1,3 @@
-from ..search.models import SearchEntry  # noqa: F401 (registers the search index model)
 from .articles import Article, sha256_of
 from .base import BUSY_LINKS, Record, RecordQuerySet, Status
 from .dates import PartialDate, PartialDateField

@@ -4,6 +4,7 @@ import unicodedata
 from functools import lru_cache
 
 from django.db import connections, models, transaction
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -14,6 +15,10 @@ STATUS_CHUNK_SIZE = 500
 # A record linked to more than this many others (a person in one article in seven, the tag on
 # most articles) is "busy": lists of what links to it walk the list's own order instead.
 BUSY_LINKS = 1000
+
+# Sent by ``RecordQuerySet.set_status`` inside its transaction, with the changed records'
+# ``pks``: ``QuerySet.update`` sends no ``post_save``, so the search app listens for this.
+statuses_changed = Signal()
 
 
 def make_slug(text):
@@ -52,18 +57,17 @@ class RecordQuerySet(models.QuerySet):
     def set_status(self, status):
         """The one way to change the status of many records at once.
 
-        ``QuerySet.update`` sends no signals, so this brings the search index in step itself:
-        the records and every record whose search document carries their names.
+        ``QuerySet.update`` sends no ``post_save``, so this sends ``statuses_changed`` (in the
+        same transaction), which the search app answers by reindexing the records and every
+        record whose search document carries their names.
         """
-        from ..search.index import batched, reindex_with_dependents
-
-        with transaction.atomic(), batched():
+        with transaction.atomic():
             pks = list(self.exclude(status=status).values_list("pk", flat=True))
             for start in range(0, len(pks), STATUS_CHUNK_SIZE):
                 chunk = pks[start : start + STATUS_CHUNK_SIZE]
                 changed = self.model._default_manager.filter(pk__in=chunk)
                 models.QuerySet.update(changed, status=status, updated_at=timezone.now())
-            reindex_with_dependents(self.model, pks)
+            statuses_changed.send(sender=self.model, pks=pks)
         return len(pks)
 
     def update(self, **kwargs):
@@ -100,6 +104,18 @@ class RecordQuerySet(models.QuerySet):
         if busy:
             return self.filter(models.Exists(links.filter(**{source: models.OuterRef("pk")})))
         return self.filter(pk__in=links.values(source))
+
+    def with_published(self, *relations):
+        """Prefetch, for each relation named, only the published records it leads to, so a
+        page never shows a draft: a to-many relation's into ``public_<relation>``, a foreign
+        key's in its place (a draft there becomes None)."""
+        prefetches = []
+        for name in relations:
+            field = self.model._meta.get_field(name)
+            to_attr = None if field.many_to_one else f"public_{name}"
+            published = field.related_model.objects.published()
+            prefetches.append(models.Prefetch(name, queryset=published, to_attr=to_attr))
+        return self.prefetch_related(*prefetches)
 
     def dated(self, field_name):
         """Records whose partial date ``field_name`` has a year (not unknown, not year-less)."""

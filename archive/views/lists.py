@@ -1,6 +1,5 @@
 """Paginated lists of published records, narrowed by tag (and articles by section and year)."""
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.text import capfirst
@@ -8,11 +7,10 @@ from django.views.generic import ListView
 
 from ..models import BUSY_LINKS, Article, Event, Organization, Person, Place, Quotation
 from ..tagging import public_tag_or_404, uses_by_kind
-from .details import people_and_organizations
 from .meta import PageMeta, canonical_url
 from .pagination import page_size, paginate
 from .params import text_param
-from .timeline import YEAR, chronological
+from .timeline import YEAR
 
 
 class RecordList(ListView):
@@ -28,8 +26,9 @@ class RecordList(ListView):
     def title(self):
         return capfirst(self.model._meta.verbose_name_plural)
 
-    def prefetches(self):
-        return []
+    def with_related(self, records):
+        """``records`` with the published records their cards show prefetched."""
+        return records
 
     def get_paginate_by(self, queryset):
         return page_size()
@@ -75,7 +74,7 @@ class RecordList(ListView):
         self.linked = []
         self.counted = self.model.objects.published()
         self.filters = self.get_filters()
-        records = self.model.objects.published().prefetch_related("tags", *self.prefetches())
+        records = self.with_related(self.model.objects.published().prefetch_related("tags"))
         return self.narrow(records, self.filters)
 
     def heading(self):
@@ -171,11 +170,11 @@ class EventList(RecordList):
         "place": ("place", Place, "at"),
     }
 
-    def prefetches(self):
-        return [Prefetch("place", queryset=Place.objects.published())]
+    def with_related(self, events):
+        return events.with_published("place")
 
     def get_queryset(self):
-        return chronological(super().get_queryset())
+        return super().get_queryset().chronological()
 
 
 class QuotationList(RecordList):
@@ -186,5 +185,5 @@ class QuotationList(RecordList):
         "organisation": ("organizations", Organization, "by"),
     }
 
-    def prefetches(self):
-        return people_and_organizations()
+    def with_related(self, quotations):
+        return quotations.with_published("people", "organizations")

@@ -3,11 +3,11 @@
 import re
 from collections import defaultdict
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
 
-from ..models import Article, Event, Organization, Person, Place
+from ..models import Article, Event, Organization, Person
 from .meta import PageMeta, canonical_url
 from .pagination import paginate
 from .params import text_param
@@ -17,18 +17,6 @@ TIMELINE_PAGE_SIZE = 50
 ARTICLES_PER_EVENT = 3
 YEAR = re.compile(r"[0-9]{4}")
 NO_YEAR, UNKNOWN = "Year not given", "Date unknown"
-
-
-def chronological(events):
-    """Dated events first (by date), then days without a year, then events with no date."""
-    return events.annotate(
-        undated=Case(
-            When(date="", then=Value(2)),
-            When(date__startswith="--", then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    ).order_by("undated", "date", "title", "pk")
 
 
 def group_by_year(events):
@@ -96,9 +84,8 @@ def timeline(request):
         if not YEAR.fullmatch(year):
             raise Http404("A year is four digits, such as 2016.")
         events = events.filter(date__startswith=year)
-    events = chronological(events).prefetch_related(
-        Prefetch("place", queryset=Place.objects.published())
-    )
+    # A draft place is left out: the prefetch sets ``event.place`` to None.
+    events = events.chronological().with_published("place")
     page = paginate(request, events, TIMELINE_PAGE_SIZE)
     years = Event.objects.published().years("date")
     heading = f"Timeline: {year}" if year else "Timeline"

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.importers.export import EXPORT_FORMATS, export_archive
+from archive.exporters import EXPORT_FORMATS, export_archive
 from archive.importers.snapshot import read_snapshot
 
 

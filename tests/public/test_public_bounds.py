@@ -7,7 +7,7 @@ from django.test import override_settings
 
 from archive.models import Article, Status, base
 from archive.views import tags as tag_views
-from tests.test_public_queries import build_archive
+from tests.public.test_public_queries import build_archive
 
 pytestmark = pytest.mark.usefixtures("rendered_every_time")
 

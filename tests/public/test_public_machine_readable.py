@@ -7,7 +7,7 @@ from archive.models import Article, Person
 from archive.registry import RECORD_MODELS
 from archive.sitemaps import RecordSitemap
 
-from .public_helpers import (
+from ..public_helpers import (
     ARTICLE_URL,
     LIST_PAGES,
     SITEMAP_NAMESPACE,
@@ -17,8 +17,6 @@ from .public_helpers import (
     sitemap_files,
     sitemap_urls,
 )
-
-pytest_plugins = ["tests.public_fixtures"]
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = SITEMAP_NAMESPACE
