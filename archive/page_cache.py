@@ -1,7 +1,7 @@
 """Rendered public pages, cached for anonymous readers and keyed by what the database holds.
 
 Every write to a table that public pages read changes a stamp in the database (triggers made
-by ``install_triggers``; migration 0014 holds the table). A page is cached under the stamp it
+by ``install_triggers``; migration 0007 holds the table). A page is cached under the stamp it
 was rendered at, so the first request after any change (an edit, publishing, a bulk action, an
 import, a tag, raw SQL) renders afresh: nothing can skip the invalidation. Reading the stamp is
 one query of one row per request.

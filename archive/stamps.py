@@ -1,6 +1,6 @@
 """Reading the database's version stamps (the page cache's and the search index's).
 
-On PostgreSQL a stamp's row changes only as a writing transaction commits (migration 0019), so a
+On PostgreSQL a stamp's row changes only as a writing transaction commits (migration 0013), so a
 transaction reads its own pending writes' mark beside the committed stamp: any write, committed
 or its own, changes what it reads.
 """

@@ -13,7 +13,7 @@ from archive.search.models import SearchEntry
 # Migrations change the database outside any test transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE_THE_MOVE = "0026_search_vectors_lz4"
+BEFORE_THE_MOVE = "0019_search_vectors_lz4"
 
 
 def found(client, query):

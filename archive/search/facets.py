@@ -7,7 +7,7 @@ group them; PostgreSQL reads every wide row). Instead each process keeps, per en
 as one string and counts them with ``numpy.bincount`` (2 ms for 50,000 matches, where
 ``collections.Counter`` takes 12). The arrays are checked against the index's version stamp
 (``archive_search_state``, changed by triggers on every write to the index: migration
-``0012_search_at_scale``) before every count, so they are never stale: the next count after a
+``0005_search_at_scale``) before every count, so they are never stale: the next count after a
 change reloads them, which costs about 0.15 s per 100,000 entries.
 """
 

@@ -3,7 +3,7 @@
 The row carries what a result shows (kind, title, date, link) and what facets count (kind,
 section, year, tags), so a results page never touches the records themselves. The full-text
 part lives beside it: an FTS5 table over the text columns on SQLite, the ``vector`` column
-with a GIN index on PostgreSQL (see the archive app's migration ``0010_search``).
+with a GIN index on PostgreSQL (see the archive app's migration ``0003_search``).
 
 The tables keep the names they had while the model belonged to the archive app
 (``archive_searchentry`` and its tag links), so moving the model into this app moved no data,
@@ -17,7 +17,7 @@ from django.urls import reverse
 
 class SearchEntry(models.Model):
     # Small columns first: a row's columns are read in order, and facets need only these (on
-    # SQLite they are counted from the narrow archive_search_facets table, see 0010_search).
+    # SQLite they are counted from the narrow archive_search_facets table, see 0003_search).
     kind = models.CharField(max_length=20, help_text="The record's model name, e.g. “person”.")
     object_id = models.BigIntegerField()
     slug = models.CharField(max_length=200)

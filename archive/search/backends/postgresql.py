@@ -30,7 +30,7 @@ MAX_LEXEME_BYTES = 2046
 # start of the next (FTS5 phrases cannot either).
 COLUMN_GAP = 10
 # The lexemes of a record's name, other names, tags and linked names (weights A to C), as the
-# GIN index of migration 0012 holds them.
+# GIN index of migration 0005 holds them.
 NAMES_VECTOR = "ts_filter(vector, '{a,b,c}')"
 
 
@@ -105,7 +105,7 @@ class PostgreSQLBackend(Backend):
             )[0][0]
 
     def naming_ids(self, query, limit=None):
-        # All of them, from the GIN index of the name-weighted lexemes (migration 0012), whatever
+        # All of them, from the GIN index of the name-weighted lexemes (migration 0005), whatever
         # the limit: asked for the newest few, the planner walks the primary key backwards and
         # unpacks every row's tsvector until it has them (seconds when they are rare). Reading
         # every naming match from the index costs 10 to 25 ms at 100,000 articles.

@@ -1,7 +1,7 @@
 """SQLite: an FTS5 table over the text columns of ``archive_searchentry``, ranked by BM25.
 
 The FTS5 table uses the entry table as its external content and triggers keep the two in
-step (migrations ``0010_search`` and ``search_folded_words``), so writing entries is all the
+step (migrations ``0003_search`` and ``search_folded_words``), so writing entries is all the
 indexer does. The triggers index each column's words as ``archive.search.folding`` folds them
 (the SQL function ``archive_search_words``), and the tokenizer only splits them at the spaces.
 
@@ -123,7 +123,7 @@ class SQLiteBackend(Backend):
         return [pk for (pk,) in rows]
 
     def facet_source(self):
-        # From the narrow tables the triggers keep (0010_search), not the wide entry rows.
+        # From the narrow tables the triggers keep (0003_search), not the wide entry rows.
         value_groups = fetch(
             "SELECT v.kind, v.section, v.year, g.ids FROM (SELECT value_id, group_concat(id)"
             " AS ids FROM archive_search_facets GROUP BY value_id) AS g"

@@ -1,8 +1,8 @@
-"""The search index's model, taken over from the archive app (its migration 0021).
+"""The search index's model, taken over from the archive app (its migration 0020).
 
 State only: the archive app's migrations made the tables (``archive_searchentry``, kept by
 ``db_table``) and the raw SQL around them (FTS5 table and triggers on SQLite, GIN indexes on
-PostgreSQL: 0010_search, 0012_search_at_scale, 0017_search_folded_words), on fresh databases
+PostgreSQL: 0003_search, 0005_search_at_scale, 0010_search_folded_words), on fresh databases
 as on old ones. A database that already had the model keeps its content type and permissions,
 moved to this app, as a fresh database would have them.
 """
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("archive", "0027_search_entry_moves_to_search_app"),
+        ("archive", "0020_search_entry_moves_to_search_app"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]

@@ -63,7 +63,10 @@ POSTGRESQL_BACKWARD = [
 
 
 class Migration(migrations.Migration):
-    dependencies = [("archive", "0019_organisation_verbose_names")]
+    # Numbered 0020 until the migrations were renumbered in one line; a database
+    # migrated before that records the old name, which this stands for.
+    replaces = [("archive", "0020_stamps_changed_at_commit")]
+    dependencies = [("archive", "0012_organisation_verbose_names")]
 
     operations = [
         RunSQLForVendor(

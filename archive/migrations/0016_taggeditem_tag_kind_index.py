@@ -8,8 +8,11 @@ INDEX = "archive_taggeditem_tag_kind"
 
 
 class Migration(migrations.Migration):
+    # Numbered 0023 until the migrations were renumbered in one line; a database
+    # migrated before that records the old name, which this stands for.
+    replaces = [("archive", "0023_taggeditem_tag_kind_index")]
     dependencies = [
-        ("archive", "0022_article_list_order_index"),
+        ("archive", "0015_article_list_order_index"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 

@@ -23,7 +23,10 @@ def index_name(table, linked):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("archive", "0023_taggeditem_tag_kind_index")]
+    # Numbered 0024 until the migrations were renumbered in one line; a database
+    # migrated before that records the old name, which this stands for.
+    replaces = [("archive", "0024_link_table_reverse_indexes")]
+    dependencies = [("archive", "0016_taggeditem_tag_kind_index")]
 
     operations = [
         migrations.RunSQL(

@@ -7,7 +7,7 @@ follows: 35 ms per statement at 100,000 articles, about 200 ms for a page. With 
 prefix of three or four characters is read as one doclist, like a word (5 ms); longer prefixes
 begin fewer and rarer words. The index grows about 2.2 times (130 to 280 MB at 100,000
 articles). The FTS5 table is made again and filled from the entries; the triggers of
-``0017_search_folded_words`` write to it by name and stay as they are.
+``0010_search_folded_words`` write to it by name and stay as they are.
 """
 
 from django.db import migrations
@@ -35,7 +35,10 @@ def statements(prefix):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("archive", "0024_link_table_reverse_indexes")]
+    # Numbered 0025 until the migrations were renumbered in one line; a database
+    # migrated before that records the old name, which this stands for.
+    replaces = [("archive", "0025_search_prefix_index")]
+    dependencies = [("archive", "0017_link_table_reverse_indexes")]
 
     operations = [
         RunSQLForVendor(sql={"sqlite": statements("3 4")}, reverse_sql={"sqlite": statements(None)})

@@ -1,7 +1,7 @@
 """PostgreSQL: the search entries' tsvectors compressed with lz4 instead of pglz.
 
 Ranking unpacks the tsvector of every entry it scores (they are stored out of line, see
-``0012_search_at_scale``), and unpacking is most of its cost: lz4 decompresses a tsvector in
+``0005_search_at_scale``), and unpacking is most of its cost: lz4 decompresses a tsvector in
 about half the time pglz takes (at 100,000 articles, 31 instead of 52 ms for the 9,600 entries
 a broad query ranks). Servers built without lz4 (PostgreSQL before 14, or built without it)
 keep pglz. Existing vectors keep their compression until written again: run
@@ -29,7 +29,10 @@ END $$
 
 
 class Migration(migrations.Migration):
-    dependencies = [("archive", "0025_search_prefix_index")]
+    # Numbered 0026 until the migrations were renumbered in one line; a database
+    # migrated before that records the old name, which this stands for.
+    replaces = [("archive", "0026_search_vectors_lz4")]
+    dependencies = [("archive", "0018_search_prefix_index")]
 
     operations = [
         RunSQLForVendor(sql={"postgresql": [FORWARD]}, reverse_sql={"postgresql": [BACKWARD]})

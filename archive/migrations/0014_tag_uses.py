@@ -12,8 +12,11 @@ def drop_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Numbered 0021 until the migrations were renumbered in one line; a database
+    # migrated before that records the old name, which this stands for.
+    replaces = [("archive", "0021_tag_uses")]
     dependencies = [
-        ("archive", "0020_stamps_changed_at_commit"),
+        ("archive", "0013_stamps_changed_at_commit"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
