@@ -7,16 +7,15 @@ class ArchiveConfig(AppConfig):
     verbose_name = "Archive"
 
     def ready(self):
-        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate, pre_save
         from taggit.models import Tag
 
+        from .db_statistics import refresh as refresh_statistics
         from .page_cache import install_triggers
-        from .search.backends.sqlite import register_functions
-        from .search.signals import connect
+        from .tag_uses import install_triggers as install_tag_use_triggers
         from .tagging import give_tag_a_usable_slug
 
-        connect()
-        connection_created.connect(register_functions)
         pre_save.connect(give_tag_a_usable_slug, sender=Tag, dispatch_uid="archive.tag_slug")
         post_migrate.connect(install_triggers, sender=self, dispatch_uid="archive.page_cache")
+        post_migrate.connect(install_tag_use_triggers, sender=self, dispatch_uid="archive.tag_uses")
+        post_migrate.connect(refresh_statistics, sender=self, dispatch_uid="archive.statistics")

@@ -279,7 +279,10 @@ def restore_backup(directory, connection, *, force=False, dry_run=False):
             f"{VENDOR_NAMES[vendor]}; restore it into {VENDOR_NAMES[manifest['vendor']]}, or move "
             "the records with export_archive and import_archive."
         )
-    known = {f"{app}.{name}" for app, name in MigrationLoader(None).disk_migrations}
+    known = set()
+    for (app, name), migration in MigrationLoader(None).disk_migrations.items():
+        # A renumbered migration also knows the name a backup made before may record.
+        known.update(f"{label}.{old}" for label, old in [(app, name), *migration.replaces])
     unknown = [name for name in manifest["migrations"] if name not in known]
     if unknown:
         raise BackupError(

@@ -86,7 +86,7 @@ class TagArticlesFeed(ArticlesFeed):
         return f"The latest articles tagged “{tag.name}”."
 
     def items(self, tag):
-        return _feed_items(Article.objects.published().filter(tags__slug=tag.slug))
+        return _feed_items(Article.objects.published().linked_to("tags", tag))
 
 
 class PersonArticlesFeed(ArticlesFeed):
@@ -103,7 +103,7 @@ class PersonArticlesFeed(ArticlesFeed):
         return f"The latest articles that mention {person.name}."
 
     def items(self, person):
-        return _feed_items(Article.objects.published().filter(people=person))
+        return _feed_items(Article.objects.published().linked_to("people", person))
 
 
 def atom(feed_class):

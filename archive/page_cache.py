@@ -1,7 +1,7 @@
 """Rendered public pages, cached for anonymous readers and keyed by what the database holds.
 
 Every write to a table that public pages read changes a stamp in the database (triggers made
-by ``install_triggers``; migration 0014 holds the table). A page is cached under the stamp it
+by ``install_triggers``; migration 0007 holds the table). A page is cached under the stamp it
 was rendered at, so the first request after any change (an edit, publishing, a bulk action, an
 import, a tag, raw SQL) renders afresh: nothing can skip the invalidation. Reading the stamp is
 one query of one row per request.
@@ -19,18 +19,22 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.cache import patch_cache_control
 
+from .stamps import read_stamp
+
 EVENTS = ("INSERT", "UPDATE", "DELETE")
-# Import runs are for editors only; the stamp's own table is what the triggers write.
-UNWATCHED = {"archive_importrun", "archive_site_state"}
+# Import runs are for editors only; the stamp's own table is what the triggers write; tag
+# counts change only with the tagged items and records their own triggers follow.
+UNWATCHED = {"archive_importrun", "archive_site_state", "archive_taguse"}
 UNCACHED_PATHS = ("/admin/", "/static/")
 STORED_STATUSES = {200, 404}
 
 
 def watched_tables():
-    """The tables public pages read: the archive's models and links (the search index
-    included: rebuilding it changes search pages), and taggit's."""
+    """The tables public pages read: the archive's models and links, the search index's
+    (rebuilding it changes search pages), and taggit's."""
     models = [
         *apps.get_app_config("archive").get_models(include_auto_created=True),
+        *apps.get_app_config("search").get_models(include_auto_created=True),
         *apps.get_app_config("taggit").get_models(),
     ]
     tables = {model._meta.db_table for model in models}
@@ -70,9 +74,7 @@ def install_triggers(using=DEFAULT_DB_ALIAS, **kwargs):
 
 
 def site_version():
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute("SELECT version FROM archive_site_state")
-        return cursor.fetchone()[0]
+    return read_stamp("archive_site_state", connections[DEFAULT_DB_ALIAS])
 
 
 def _cache_key(request, version):

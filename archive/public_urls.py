@@ -2,7 +2,6 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from . import feeds, views
-from .search import views as search_views
 from .sitemaps import SITEMAPS
 
 
@@ -50,7 +49,7 @@ urlpatterns = [
     path("feeds/tags/<str:slug>.atom", feeds.TagArticlesAtomFeed(), name="tag_atom"),
     path("feeds/people/<uslug:slug>.rss", feeds.PersonArticlesFeed(), name="person_rss"),
     path("feeds/people/<uslug:slug>.atom", feeds.PersonArticlesAtomFeed(), name="person_atom"),
-    path("search/", search_views.search, name="search"),
+    path("search/", views.search, name="search"),
     # An index of one sitemap per kind, each cut into files of at most 50,000 addresses
     # (?p=2, …), as the sitemap protocol requires.
     path(

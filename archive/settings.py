@@ -54,12 +54,14 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "archive",
+    "archive.search",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "archive.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "archive.busy.ImportBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -104,6 +106,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # lock up front, so concurrent writers wait (busy timeout) instead of failing with
     # "database is locked" halfway through.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Django's backend, except that no transaction begins while an import holds the write lock:
+    # the site answers with its busy page at once (archive/sqlite_backend/base.py).
+    DATABASES["default"]["ENGINE"] = "archive.sqlite_backend"
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
@@ -173,6 +178,9 @@ ARCHIVE_PAGE_CACHE_SECONDS = int(os.environ.get("ARCHIVE_PAGE_CACHE_SECONDS", "6
 ARCHIVE_CACHE_MAX_AGE = int(os.environ.get("ARCHIVE_CACHE_MAX_AGE", "60"))
 # Imports refuse files bigger than this (bytes).
 ARCHIVE_IMPORT_MAX_BYTES = int(os.environ.get("ARCHIVE_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+# An import started while another runs waits this many seconds for it, then gives up
+# (archive/importers/locking.py).
+ARCHIVE_IMPORT_LOCK_WAIT = float(os.environ.get("ARCHIVE_IMPORT_LOCK_WAIT", "10"))
 
 # Security: strict in production, relaxed only where local HTTP needs it.
 SECURE_CONTENT_TYPE_NOSNIFF = True

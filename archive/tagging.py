@@ -1,37 +1,31 @@
 """Tags as the public sees them: counted over published records only, in one query.
 
 A tag is public only while a published record carries it; every public page that shows or
-accepts a tag goes through ``published_tags`` or ``public_tag_or_404``.
+accepts a tag goes through ``published_tags`` or ``public_tag_or_404``. The counts are kept per
+tag and kind by database triggers (``archive/tag_uses.py``), so reading them costs the same
+however many records carry a tag.
 """
 
 import re
 
-from django.db.models import Count, Q
+from django.db.models import Sum
 from django.http import Http404
 from taggit.models import Tag
 
-from .registry import RECORD_MODELS
-
-TAGGED_ITEMS = "taggit_taggeditem_items"
-
-
-def _published_items_of(model):
-    """Tagged items that belong to a published record of ``model`` (a join plus a subquery)."""
-    return Q(
-        **{
-            f"{TAGGED_ITEMS}__content_type__app_label": model._meta.app_label,
-            f"{TAGGED_ITEMS}__content_type__model": model._meta.model_name,
-            f"{TAGGED_ITEMS}__object_id__in": model.objects.published().values("pk"),
-        }
-    )
+from .models import TagUse
 
 
 def published_tags():
     """Tags carried by at least one published record, each with ``.uses`` counted."""
-    carried = Q()
-    for model in RECORD_MODELS:
-        carried |= _published_items_of(model)
-    return Tag.objects.annotate(uses=Count(TAGGED_ITEMS, filter=carried)).filter(uses__gt=0)
+    return Tag.objects.annotate(uses=Sum("archive_uses__uses")).filter(uses__gt=0)
+
+
+def uses_by_kind(tag):
+    """{model: how many published records of that model carry ``tag``}, kinds using it only."""
+    return {
+        use.content_type.model_class(): use.uses
+        for use in TagUse.objects.filter(tag=tag, uses__gt=0).select_related("content_type")
+    }
 
 
 def most_used_tags(limit):

@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from .security import security_txt
 
+handler500 = "archive.busy.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("archive.accounts.urls")),

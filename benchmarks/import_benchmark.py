@@ -13,8 +13,14 @@ command share: full_clean on every record, one transaction), then imports it a s
     .venv/bin/python benchmarks/import_benchmark.py --sizes 2000       # a quick look
     .venv/bin/python benchmarks/import_benchmark.py --once             # skip the second import
     .venv/bin/python benchmarks/import_benchmark.py --database-url postgres://...  # emptied!
+    .venv/bin/python benchmarks/import_benchmark.py --editor           # and an editor saving
 
-SQLite files are written under the system temporary folder and removed afterwards.
+With ``--editor``, an editor (a thread of the same process, logged in to the admin) saves a new
+person every half second while each import runs, through the whole request path, and the
+longest time one of those saves took to be answered (saved, or the busy page) is printed.
+``--database-url`` runs on another database (PostgreSQL: an empty database of your own; it is
+flushed first). SQLite files are written under the system temporary folder and removed
+afterwards.
 """
 
 import argparse
@@ -26,7 +32,9 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PER_ARTICLE = {"organization": 1 / 200, "place": 1 / 500, "person": 1 / 20, "event": 1 / 50}
 QUOTATIONS_PER_ARTICLE = 1 / 4
 TAGS = 400
+EDITOR_PAUSE_SECONDS = 0.5
 WORDS = [
     "camp",
     "liberty",
@@ -194,7 +203,56 @@ def cpu_seconds():
     return usage.ru_utime + usage.ru_stime
 
 
-def measure(size, passes):
+class Editor:
+    """Saves a new person through the admin every EDITOR_PAUSE_SECONDS until stopped, and
+    keeps how long each save took to be answered and with which status."""
+
+    def __init__(self):
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+
+        users = get_user_model().objects
+        if not users.filter(username="benchmark-editor").exists():
+            users.create_superuser("benchmark-editor", None, "x" * 20)
+        self.client = Client()  # logged in before the import, which would make it wait
+        self.client.force_login(users.get(username="benchmark-editor"))
+        self.number = 0
+        self._save()  # before the import: a warm server, as a site's would be
+        self.stop = threading.Event()
+        self.waits = []
+        self.answers = Counter()
+        self.thread = threading.Thread(target=self._save_until_stopped)
+
+    def _save_until_stopped(self):
+        from django.db import connection
+
+        while not self.stop.is_set():
+            started = time.perf_counter()
+            response = self._save()
+            self.waits.append(time.perf_counter() - started)
+            self.answers[{302: "saved", 503: "busy"}.get(response.status_code, "other")] += 1
+            self.stop.wait(EDITOR_PAUSE_SECONDS)
+        connection.close()
+
+    def _save(self):
+        self.number += 1
+        form = _person_form(f"{os.getpid()}-{time.time_ns()}-{self.number}")
+        return self.client.post("/admin/archive/person/add/", form, secure=True)
+
+    def figures(self):
+        return {"longest_wait": max(self.waits, default=0.0), **self.answers}
+
+
+def _person_form(number):
+    return {
+        "name": f"Editor Person {number}",
+        "status": "draft",
+        "affiliations-TOTAL_FORMS": "0",
+        "affiliations-INITIAL_FORMS": "0",
+    }
+
+
+def measure(size, passes, with_editor):
     """Runs in a child process with its own database: prints one JSON line of figures."""
     import django
     from django.core.management import call_command
@@ -210,15 +268,22 @@ def measure(size, passes):
     baseline = peak_rss_mib()
     figures = {"articles": size, "records": records, "file_mib": path.stat().st_size / 2**20}
     for label in ("first", "again")[:passes]:
+        editor = Editor() if with_editor else None
+        if editor:
+            editor.thread.start()
         started, cpu_started = time.perf_counter(), cpu_seconds()
         counts, _ = import_paths([path], command="import_benchmark")
         seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
+        if editor:
+            editor.stop.set()
+            editor.thread.join()
         figures[label] = {
             "seconds": seconds,
             "records_per_second": records / seconds,
             "records_per_cpu_second": records / cpu,
             "peak_rss_mib": peak_rss_mib(),
             "counts": counts,
+            "editor": editor.figures() if editor else None,
         }
     figures["baseline_rss_mib"] = baseline
     print(json.dumps(figures))
@@ -229,6 +294,9 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--once", action="store_true", help="Import each file once only.")
     parser.add_argument(
+        "--editor", action="store_true", help="An editor saves every half second meanwhile."
+    )
+    parser.add_argument(
         "--database-url",
         help="A PostgreSQL database to use (emptied first!) instead of a fresh SQLite file.",
     )
@@ -236,7 +304,7 @@ def main():
     options = parser.parse_args()
     passes = 1 if options.once else 2
     if options.child:
-        measure(options.child, passes)
+        measure(options.child, passes, options.editor)
         return
     print(f"{'articles':>9} {'records':>8} {'run':>6} {'seconds':>8} {'records/s':>10} "
           f"{'per CPU-s':>10} {'peak RSS':>10} {'baseline':>9}")  # fmt: skip
@@ -248,11 +316,18 @@ def main():
                 "DJANGO_DEBUG": "0",  # production mode: no query log growing with the run
                 "DJANGO_SECRET_KEY": "import-benchmark-only-" + "x" * 40,
                 "DATABASE_URL": options.database_url or f"sqlite:///{folder}/benchmark.sqlite3",
+                "DJANGO_ALLOWED_HOSTS": "testserver",  # the editor's requests
                 "BENCHMARK_FOLDER": folder,
                 "PYTHONPATH": str(ROOT),
             }
             result = subprocess.run(  # noqa: S603 (our own script, fixed arguments)
-                [sys.executable, __file__, "--child", str(size), *(["--once"] * options.once)],
+                [
+                    sys.executable,
+                    __file__,
+                    *("--child", str(size)),
+                    *(["--once"] * options.once),
+                    *(["--editor"] * options.editor),
+                ],
                 env=environment,
                 capture_output=True,
                 text=True,
@@ -267,6 +342,13 @@ def main():
                 f"{run['records_per_cpu_second']:>10,.0f} "
                 f"{run['peak_rss_mib']:>7,.0f} MiB {figures['baseline_rss_mib']:>5,.0f} MiB"
             )
+            if run["editor"]:
+                editor = run["editor"]
+                print(
+                    f"{'':>9} editor meanwhile: {editor.get('saved', 0)} saved, "
+                    f"{editor.get('busy', 0)} busy pages, {editor.get('other', 0)} other; "
+                    f"longest wait {editor['longest_wait'] * 1000:,.0f} ms"
+                )
     print(
         "first: into an empty database (everything created); again: the same file a second "
         "time (everything unchanged).\nPeak RSS is the process's peak resident memory; "

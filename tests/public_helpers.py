@@ -1,4 +1,5 @@
-"""Helpers of the public-site tests (tests/test_public_*.py): records and page parsing."""
+"""Helpers of the public-site tests (tests/public/) and of others that read public pages:
+records and page parsing."""
 
 import json
 import re

@@ -16,6 +16,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 from taggit.models import Tag
 
 from archive.models import Article, ImportRun, Person, Status
@@ -234,7 +236,7 @@ def test_a_backup_of_the_other_vendor_or_a_newer_version_is_refused(running_arch
 
 def test_a_backup_older_than_the_code_is_restored_then_migrated(db, tmp_path):
     with empty_database(tmp_path / "old") as old:
-        call_command("migrate", "archive", "0012", database=RESTORED, verbosity=0)
+        call_command("migrate", "archive", "0005", database=RESTORED, verbosity=0)
         backup(tmp_path / "backup", database=RESTORED)
         with old.cursor() as cursor:
             assert "archive_article_pub_dated" not in _index_names(old, cursor)
@@ -242,6 +244,33 @@ def test_a_backup_older_than_the_code_is_restored_then_migrated(db, tmp_path):
         assert "Applied " in restore(tmp_path / "backup")
         with new.cursor() as cursor:
             assert "archive_article_pub_dated" in _index_names(new, cursor)
+
+
+def test_a_backup_from_before_the_migrations_were_renumbered_is_restored(db, tmp_path):
+    """Its database records the old names (0010_search, ...); each renumbered migration
+    replaces its old name, so the restore takes it as it is and migrates nothing again."""
+    renamed = [
+        (migration.name, old)
+        for (app, _), migration in MigrationLoader(None).disk_migrations.items()
+        if app == "archive"
+        for _, old in migration.replaces
+    ]
+    assert ("0003_search", "0010_search") in renamed
+    with empty_database(tmp_path / "old") as old:
+        call_command("migrate", database=RESTORED, verbosity=0)
+        with old.cursor() as cursor:
+            for new_name, old_name in renamed:
+                cursor.execute(
+                    "UPDATE django_migrations SET name = %s WHERE app = 'archive' AND name = %s",
+                    [old_name, new_name],
+                )
+        backup(tmp_path / "backup", database=RESTORED)
+    with empty_database(tmp_path / "new") as new:
+        assert "Restored" in restore(tmp_path / "backup")
+        loader = MigrationLoader(new)
+        assert all(("archive", new_name) in loader.applied_migrations for new_name, _ in renamed)
+        executor = MigrationExecutor(new)
+        assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
 
 
 def _index_names(database, cursor):

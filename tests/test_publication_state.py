@@ -137,7 +137,7 @@ def test_a_tag_renamed_to_punctuation_keeps_a_usable_slug(db):
 def test_the_data_migration_gives_stored_empty_slugs_a_usable_one(db):
     Tag.objects.create(name="fine")
     Tag.objects.bulk_create([Tag(name="!!!", slug=""), Tag(name="???", slug="_1")])
-    migration = importlib.import_module("archive.migrations.0015_tag_usable_slugs")
+    migration = importlib.import_module("archive.migrations.0008_tag_usable_slugs")
     migration.give_usable_slugs(apps, None)
     assert sorted(Tag.objects.values_list("name", "slug")) == [
         ("!!!", "tag"),
@@ -163,7 +163,7 @@ def test_no_stored_tag_name_makes_a_page_fail(db, client):
     person = publish(Person, name="A person")
     # As stored before every tag had a usable slug; the data migration mends them.
     Tag.objects.bulk_create([Tag(name="@@@", slug=""), Tag(name="###", slug="_1")])
-    importlib.import_module("archive.migrations.0015_tag_usable_slugs").give_usable_slugs(
+    importlib.import_module("archive.migrations.0008_tag_usable_slugs").give_usable_slugs(
         apps, None
     )
     tags = [*Tag.objects.all(), *(Tag.objects.create(name=name) for name in STORED_NAMES)]

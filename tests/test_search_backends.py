@@ -26,6 +26,9 @@ def test_sqlite_fts5_table_indexes_words_folded_in_python():
     (sql,) = fetch("SELECT sql FROM sqlite_master WHERE name = 'archive_search_fts'")[0]
     assert "fts5" in sql
     assert "remove_diacritics 0" in sql  # folding is archive.search.folding's alone
+    # Three- and four-letter prefixes ("the"* for "the") are read as one doclist, not merged
+    # from every word they begin on every statement (migration 0018_search_prefix_index).
+    assert "prefix='3 4'" in sql
     assert "content='archive_searchentry'" in sql
     (trigger,) = fetch(
         "SELECT sql FROM sqlite_master WHERE name = 'archive_searchentry_fts_insert'"

@@ -4,7 +4,8 @@
 every format use it, and it validates each record with the model's own ``full_clean``.
 """
 
+from .locking import ArchiveBusy
 from .problems import ImportFailed
 from .run import import_paths
 
-__all__ = ["ImportFailed", "import_paths"]
+__all__ = ["ArchiveBusy", "ImportFailed", "import_paths"]

@@ -18,6 +18,7 @@ from .csvfiles import read_csv
 from .items import Notice, Record, Skipped, Withdrawn
 from .jsonarchive import read_json_archive
 from .jsonlines import read_json_lines
+from .locking import import_transaction
 from .problems import (
     MAX_PROBLEMS,
     ImportFailed,
@@ -89,13 +90,16 @@ def import_paths(
     kind=None,
     max_bytes=None,
     listener=None,
+    lock_wait=None,
 ):
     """Import files in one transaction. Returns (counts, import_run or None for a dry run).
 
     ``kind`` names the kind of record in CSV files whose header does not tell; ``max_bytes``
-    overrides ``settings.ARCHIVE_IMPORT_MAX_BYTES`` for this run.
+    overrides ``settings.ARCHIVE_IMPORT_MAX_BYTES`` for this run; ``lock_wait`` how many seconds
+    to wait for another import to finish (``settings.ARCHIVE_IMPORT_LOCK_WAIT``).
 
-    Raises ImportFailed, listing every problem found (up to a limit), with nothing written.
+    Raises ImportFailed, listing every problem found (up to a limit), with nothing written, and
+    ArchiveBusy if another import still runs after ``lock_wait``.
     """
     listener = listener or ImportListener()
     limit = settings.ARCHIVE_IMPORT_MAX_BYTES if max_bytes is None else max_bytes
@@ -125,7 +129,7 @@ def import_paths(
     if problems:
         raise ImportFailed(problems.items)
 
-    with transaction.atomic():
+    with import_transaction(wait=lock_wait):
         run = ImportRun.objects.create(
             command=command,
             user=user,

@@ -1,13 +1,14 @@
-from ..search.models import SearchEntry  # noqa: F401 (registers the search index model)
 from .articles import Article, sha256_of
-from .base import Record, RecordQuerySet, Status
+from .base import BUSY_LINKS, Record, RecordQuerySet, Status
 from .dates import PartialDate, PartialDateField
 from .entities import Affiliation, Organization, Person, Place
 from .events import Event
 from .imports import ImportRun
 from .quotations import Quotation
+from .tag_uses import TagUse
 
 __all__ = [
+    "BUSY_LINKS",
     "Affiliation",
     "Article",
     "Event",
@@ -21,5 +22,6 @@ __all__ = [
     "Record",
     "RecordQuerySet",
     "Status",
+    "TagUse",
     "sha256_of",
 ]

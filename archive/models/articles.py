@@ -73,6 +73,14 @@ class Article(Record):
             # their dates and sections read from the index alone (at 100,000 articles 0.1, 40
             # and 20 ms instead of 225, 270 and 300 ms of reading every row).
             models.Index(fields=["status", "publication_date"], name="archive_article_pub_dated"),
+            # The list's own order, so a page deep in the list, or the first articles of a
+            # busy person in that order, are read from the index without sorting (and, with
+            # the id, on PostgreSQL from the index alone; SQLite's indexes hold it anyway).
+            models.Index(
+                fields=["status", "-publication_date", "title"],
+                include=["id"],
+                name="archive_article_pub_order",
+            ),
             models.Index(fields=["status", "section"], name="archive_article_pub_section"),
             models.Index(fields=["source_guid"], name="archive_article_guid"),
             models.Index(fields=["source_url"], name="archive_article_url"),
@@ -95,7 +103,10 @@ class Article(Record):
 
     def related_articles(self, limit=5):
         """Other published articles that share a published person, organisation, place or event,
-        or a tag, with this one: one query whatever the number of links."""
+        or a tag, with this one: two queries whatever the number of links. Each article, newest
+        first down the list's order index, is tested for a shared link (EXISTS), so the query
+        stops at the fifth found; collecting every article that shares the tag on most of
+        them and sorting took 0.8 s at 100,000 articles."""
         from taggit.models import TaggedItem
 
         shared = models.Q()
@@ -110,16 +121,22 @@ class Article(Record):
             mine = through.objects.filter(
                 article_id=self.pk, **{f"{target}__in": model.objects.published().values("pk")}
             ).values(target)
-            shared |= models.Q(
-                pk__in=through.objects.filter(**{f"{target}__in": mine}).values("article_id")
+            shared |= models.Exists(
+                through.objects.filter(article_id=models.OuterRef("pk"), **{f"{target}__in": mine})
             )
         article_items = TaggedItem.objects.filter(
             content_type__app_label=self._meta.app_label,
             content_type__model=self._meta.model_name,
         )
         my_tags = article_items.filter(object_id=self.pk).values("tag_id")
-        shared |= models.Q(pk__in=article_items.filter(tag_id__in=my_tags).values("object_id"))
-        return type(self).objects.published().exclude(pk=self.pk).filter(shared)[:limit]
+        shared |= models.Exists(
+            article_items.filter(object_id=models.OuterRef("pk"), tag_id__in=my_tags)
+        )
+        related = type(self).objects.published().exclude(pk=self.pk).filter(shared)
+        # Keys first: the walk reads the index alone (on PostgreSQL too), then five rows.
+        keys = list(related.values_list("pk", flat=True)[:limit])
+        found = type(self).objects.published().in_bulk(keys)
+        return [found[key] for key in keys]
 
     @property
     def body_text(self):

@@ -3,8 +3,8 @@
 import unicodedata
 from functools import lru_cache
 
-from django.db import models, transaction
-from django.db.models.functions import Substr
+from django.db import connections, models, transaction
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -12,6 +12,13 @@ from taggit.managers import TaggableManager
 
 SLUG_MAX_LENGTH = 200
 STATUS_CHUNK_SIZE = 500
+# A record linked to more than this many others (a person in one article in seven, the tag on
+# most articles) is "busy": lists of what links to it walk the list's own order instead.
+BUSY_LINKS = 1000
+
+# Sent by ``RecordQuerySet.set_status`` inside its transaction, with the changed records'
+# ``pks``: ``QuerySet.update`` sends no ``post_save``, so the search app listens for this.
+statuses_changed = Signal()
 
 
 def make_slug(text):
@@ -50,18 +57,17 @@ class RecordQuerySet(models.QuerySet):
     def set_status(self, status):
         """The one way to change the status of many records at once.
 
-        ``QuerySet.update`` sends no signals, so this brings the search index in step itself:
-        the records and every record whose search document carries their names.
+        ``QuerySet.update`` sends no ``post_save``, so this sends ``statuses_changed`` (in the
+        same transaction), which the search app answers by reindexing the records and every
+        record whose search document carries their names.
         """
-        from ..search.index import batched, reindex_with_dependents
-
-        with transaction.atomic(), batched():
+        with transaction.atomic():
             pks = list(self.exclude(status=status).values_list("pk", flat=True))
             for start in range(0, len(pks), STATUS_CHUNK_SIZE):
                 chunk = pks[start : start + STATUS_CHUNK_SIZE]
                 changed = self.model._default_manager.filter(pk__in=chunk)
                 models.QuerySet.update(changed, status=status, updated_at=timezone.now())
-            reindex_with_dependents(self.model, pks)
+            statuses_changed.send(sender=self.model, pks=pks)
         return len(pks)
 
     def update(self, **kwargs):
@@ -71,19 +77,75 @@ class RecordQuerySet(models.QuerySet):
             )
         return super().update(**kwargs)
 
+    def linked_to(self, field_name, target, busy=None):
+        """These records whose many-to-many ``field_name`` (or ``"tags"``) holds ``target``,
+        by the query plan that suits how many records link to it (see ``BUSY_LINKS``).
+
+        A record linked to few: an IN over its links, then sorted (a few rows to sort). A busy
+        one: each record, walked in the list's order down its index, is tested for a link
+        (EXISTS), so the first page stops after a few hundred rows instead of sorting the
+        13,000 articles of the busiest person (0.5 s at 100,000 articles). ``busy`` may be
+        given when known; otherwise the links are counted (one query on an index).
+        """
+        if field_name == "tags":
+            from django.contrib.contenttypes.models import ContentType
+            from taggit.models import TaggedItem
+
+            kind = ContentType.objects.get_for_model(self.model)
+            links = TaggedItem.objects.filter(content_type=kind, tag=target)
+            source = "object_id"
+        else:
+            field = self.model._meta.get_field(field_name)
+            through = field.remote_field.through
+            links = through.objects.filter(**{field.m2m_reverse_field_name(): target})
+            source = field.m2m_field_name()
+        if busy is None:
+            busy = links.count() > BUSY_LINKS
+        if busy:
+            return self.filter(models.Exists(links.filter(**{source: models.OuterRef("pk")})))
+        return self.filter(pk__in=links.values(source))
+
+    def with_published(self, *relations):
+        """Prefetch, for each relation named, only the published records it leads to, so a
+        page never shows a draft: a to-many relation's into ``public_<relation>``, a foreign
+        key's in its place (a draft there becomes None)."""
+        prefetches = []
+        for name in relations:
+            field = self.model._meta.get_field(name)
+            to_attr = None if field.many_to_one else f"public_{name}"
+            published = field.related_model.objects.published()
+            prefetches.append(models.Prefetch(name, queryset=published, to_attr=to_attr))
+        return self.prefetch_related(*prefetches)
+
     def dated(self, field_name):
         """Records whose partial date ``field_name`` has a year (not unknown, not year-less)."""
         return self.exclude(**{field_name: ""}).exclude(**{f"{field_name}__startswith": "--"})
 
     def years(self, field_name, descending=False):
-        """The distinct years ("2016") of a partial date field, in order."""
-        return (
-            self.dated(field_name)
-            .annotate(year=Substr(field_name, 1, 4))
-            .order_by("-year" if descending else "year")
-            .values_list("year", flat=True)
-            .distinct()
+        """The distinct years ("2016") of a partial date field, in order.
+
+        One query that leaps from year to year down an index on the field (a recursive CTE
+        asking for the latest date before each year found), instead of reading every date:
+        0.2 ms instead of 40 at 100,000 articles.
+        """
+        dated = self.dated(field_name).order_by().values(field_name)
+        sql, params = dated.query.sql_with_params()
+        column = connections[self.db].ops.quote_name(self.model._meta.get_field(field_name).column)
+        # A year's dates start with its digits: ">= '0'" lets the index seek past the rest.
+        latest = (
+            f"SELECT SUBSTR(MAX(dated.{column}), 1, 4) FROM ({sql}) AS dated "  # noqa: S608
+            f"WHERE dated.{column} >= '0'"
         )
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                f"WITH RECURSIVE found(year) AS (SELECT ({latest}) "  # noqa: S608
+                f"UNION ALL SELECT ({latest} AND dated.{column} < found.year) "
+                "FROM found WHERE found.year IS NOT NULL) "
+                "SELECT year FROM found WHERE year IS NOT NULL",
+                [*params, *params],
+            )
+            years = [year for (year,) in cursor.fetchall()]
+        return years if descending else years[::-1]
 
 
 def lines(text):

@@ -3,9 +3,22 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from .base import Record
+from .base import Record, RecordQuerySet
 from .dates import PartialDate, PartialDateField
 from .entities import Organization, Person, Place
+
+
+class EventQuerySet(RecordQuerySet):
+    def chronological(self):
+        """Dated events first (by date), then days without a year, then events with no date."""
+        return self.annotate(
+            undated=models.Case(
+                models.When(date="", then=models.Value(2)),
+                models.When(date__startswith="--", then=models.Value(1)),
+                default=models.Value(0),
+                output_field=models.IntegerField(),
+            )
+        ).order_by("undated", "date", "title", "pk")
 
 
 class Event(Record):
@@ -25,6 +38,8 @@ class Event(Record):
         verbose_name="participants (organisations)",
     )
     description = models.TextField(blank=True)
+
+    objects = EventQuerySet.as_manager()
 
     slug_source = "title"
     list_url_name = "archive:event_list"

@@ -1,11 +1,6 @@
-"""Full-text search across every kind of record.
+"""Full-text search across every kind of record, as a Django app of its own (``apps.SearchConfig``).
 
-``search()`` (in ``archive.search.query``) is the one interface; ``archive.search.index``
-keeps the index in step (``reindex(model, pks)`` after writes that send no signals).
+``archive.search.query.search()`` is the one interface; ``archive.search.index`` keeps the index
+in step (``reindex(model, pks)`` after writes that send no signals). Nothing is imported here:
+an app's package is imported before the models are ready.
 """
-
-
-def search(query, kind=None, tag=None, section=None, year=None, page=1):
-    from .query import search as run_search
-
-    return run_search(query, kind=kind, tag=tag, section=section, year=year, page=page)

@@ -3,7 +3,11 @@
 The row carries what a result shows (kind, title, date, link) and what facets count (kind,
 section, year, tags), so a results page never touches the records themselves. The full-text
 part lives beside it: an FTS5 table over the text columns on SQLite, the ``vector`` column
-with a GIN index on PostgreSQL (see migration ``0010_search``).
+with a GIN index on PostgreSQL (see the archive app's migration ``0003_search``).
+
+The tables keep the names they had while the model belonged to the archive app
+(``archive_searchentry`` and its tag links), so moving the model into this app moved no data,
+and the raw SQL of the archive app's migrations (FTS5 table, triggers, indexes) still fits.
 """
 
 from django.contrib.postgres.search import SearchVectorField
@@ -13,7 +17,7 @@ from django.urls import reverse
 
 class SearchEntry(models.Model):
     # Small columns first: a row's columns are read in order, and facets need only these (on
-    # SQLite they are counted from the narrow archive_search_facets table, see 0010_search).
+    # SQLite they are counted from the narrow archive_search_facets table, see 0003_search).
     kind = models.CharField(max_length=20, help_text="The record's model name, e.g. “person”.")
     object_id = models.BigIntegerField()
     slug = models.CharField(max_length=200)
@@ -21,7 +25,9 @@ class SearchEntry(models.Model):
     year = models.IntegerField(null=True, blank=True)
     date = models.CharField(max_length=40, blank=True, help_text="The date as the page shows it.")
     title = models.CharField(max_length=500, help_text="What a result is called.")
-    tags = models.ManyToManyField("taggit.Tag", blank=True, related_name="+")
+    tags = models.ManyToManyField(
+        "taggit.Tag", blank=True, related_name="+", db_table="archive_searchentry_tags"
+    )
     # The indexed text, weighted from heading (most) to body (least).
     heading = models.TextField(blank=True)
     names = models.TextField(blank=True, help_text="The record's other names and aliases.")
@@ -31,7 +37,7 @@ class SearchEntry(models.Model):
     vector = SearchVectorField(null=True, editable=False, help_text="PostgreSQL only.")
 
     class Meta:
-        app_label = "archive"
+        db_table = "archive_searchentry"
         verbose_name_plural = "search entries"
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="archive_searchentry_record")

@@ -56,9 +56,8 @@ class SearchResults:
 class RankedHits:
     """The matching entries as a sequence the Paginator can count and slice lazily."""
 
-    def __init__(self, backend, entries, query, total, window=None):
-        self.backend, self.entries, self.query, self.total = backend, entries, query, total
-        self.window = window
+    def __init__(self, backend, query, total, window=None):
+        self.backend, self.query, self.total, self.window = backend, query, total, window
 
     def count(self):
         return self.total
@@ -70,7 +69,7 @@ class RankedHits:
         offset, stop = page_slice.start or 0, page_slice.stop
         if stop <= offset:
             return []
-        ids = self.backend.ranked_ids(self.entries, self.query, offset, stop - offset, self.window)
+        ids = self.backend.ranked_ids(self.query, offset, stop - offset, self.window)
         found = SearchEntry.objects.in_bulk(ids)
         return [make_hit(found[pk], self.query) for pk in ids if pk in found]
 
@@ -133,36 +132,28 @@ def search(query, kind=None, tag=None, section=None, year=None, page=1):
     if not parsed:
         return results
     backend = get_backend()
-    entries = SearchEntry.objects.all()
-    if "kind" in filters:
-        entries = entries.filter(kind=filters["kind"])
-    if "tag" in filters:
-        entries = entries.filter(tags__slug=filters["tag"])
-    if "section" in filters:
-        entries = entries.filter(section=filters["section"])
-    if "year" in filters:
-        entries = entries.filter(year=filters["year"])
-    results.facets = facets(backend, entries, parsed, filters)
-    results.total = sum(value.count for value in results.facets["kind"])
-    window = backend.rank_window(entries, parsed, settings.ARCHIVE_SEARCH_RANK_WINDOW)
-    results.ranked = window.count if window else results.total
+    matches = backend.matches(parsed, filters)
+    results.facets = facets(backend, matches, filters)
+    results.total = matches.total
+    window = backend.rank_window(matches, settings.ARCHIVE_SEARCH_RANK_WINDOW)
+    results.ranked = results.total if window is None else len(window)
     paginator = Paginator(
-        RankedHits(backend, entries, parsed, results.ranked, window), settings.ARCHIVE_PAGE_SIZE
+        RankedHits(backend, parsed, results.ranked, window), settings.ARCHIVE_PAGE_SIZE
     )
     results.page = paginator.get_page(page)
     return results
 
 
-def facets(backend, entries, query, filters):
-    """Counts of the matches by kind, section, year and tag (two queries, whatever the size)."""
+def facets(backend, matches, filters):
+    """Counts of the matches by kind, section, year and tag (one query, whatever the size)."""
     kinds, sections, years = {}, {}, {}
-    for kind, section, year, number in backend.facet_counts(entries, query):
+    for kind, section, year, number in backend.facet_counts(matches):
         kinds[kind] = kinds.get(kind, 0) + number
         if section:
             sections[section] = sections.get(section, 0) + number
         if year is not None:
             years[year] = years.get(year, 0) + number
-    tags = backend.tag_counts(entries, query, TAG_FACET_SIZE)
+    tags = backend.tag_counts(matches, TAG_FACET_SIZE)
     return {
         "kind": [
             FacetValue(kind, label, kinds[kind], filters.get("kind") == kind)

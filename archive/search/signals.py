@@ -1,7 +1,8 @@
 """Signal handlers that keep the search index in step with every edit.
 
-Connected in ``ArchiveConfig.ready``. Writes that send no signals (``bulk_create``,
-``QuerySet.update``) must call ``archive.search.index.reindex`` themselves.
+Connected in ``SearchConfig.ready``. Writes that send no signals (``bulk_create``,
+``QuerySet.update``) must call ``archive.search.index.reindex`` themselves; bulk status changes
+send ``statuses_changed``.
 """
 
 import threading
@@ -10,8 +11,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from taggit.models import Tag, TaggedItem
 
+from ..models.base import statuses_changed
 from .documents import INDEXED_MODELS, NAMED_LINKS
-from .index import NAMED_MODELS, batched, dependents_of, reindex
+from .index import NAMED_MODELS, batched, dependents_of, reindex, reindex_with_dependents
 
 _managed = threading.local()
 
@@ -135,6 +137,12 @@ LINK_THROUGHS = {
 }
 
 
+def statuses_set(sender, pks, **kwargs):
+    """Records published or withdrawn in bulk (``RecordQuerySet.set_status``): their names
+    appear in or vanish from other records' documents too."""
+    reindex_with_dependents(sender, pks)
+
+
 def connect():
     uid = "archive.search"
     for model in INDEXED_MODELS:
@@ -149,3 +157,4 @@ def connect():
     post_save.connect(tagged_item_changed, sender=TaggedItem, dispatch_uid=f"{uid}.tagged")
     post_delete.connect(tagged_item_changed, sender=TaggedItem, dispatch_uid=f"{uid}.untagged")
     post_save.connect(tag_saved, sender=Tag, dispatch_uid=f"{uid}.tag")
+    statuses_changed.connect(statuses_set, dispatch_uid=f"{uid}.statuses")

@@ -10,6 +10,7 @@ from .details import (
 )
 from .home import home
 from .lists import ArticleList, EventList, OrganizationList, PersonList, PlaceList, QuotationList
+from .search import search
 from .site import robots_txt
 from .tags import tag_detail, tag_list
 from .timeline import timeline
@@ -29,6 +30,7 @@ __all__ = [
     "QuotationList",
     "home",
     "robots_txt",
+    "search",
     "tag_detail",
     "tag_list",
     "timeline",

@@ -1,10 +1,11 @@
 """Detail pages: one record, every published record it touches, and its machine-readable data.
 
 Each page costs the same few queries whatever the number of links: every related list is a
-``Prefetch`` of the related model's ``published()`` records, so a draft never shows up in a
-published page. Lists that grow with the archive (a person named in thousands of articles) show
-their first page and link to the whole list, filtered by this record, with its count. Staff
-may open a draft to preview it; it is marked and kept out of caches and search engines.
+prefetch of the related model's ``published()`` records (``RecordQuerySet.with_published``),
+so a draft never shows up in a published page. Lists that grow with the archive (a person named
+in thousands of articles) show their first page and link to the whole list, filtered by this
+record, with its count. Staff may open a draft to preview it; it is marked and kept out of
+caches and search engines.
 """
 
 from urllib.parse import urlencode
@@ -21,33 +22,11 @@ from ..models import Affiliation, Article, Event, Organization, Person, Place, Q
 from ..rendering import render_body
 from .meta import PageMeta, canonical_url
 from .pagination import page_size
-from .timeline import chronological
 
 
 def first_page(records):
     """The first page of a related list that grows with the archive."""
     return records[: page_size()]
-
-
-def people_and_organizations():
-    """The published people and organisations a quotation, an article or an event names."""
-    return [
-        Prefetch("people", queryset=Person.objects.published(), to_attr="public_people"),
-        Prefetch(
-            "organizations",
-            queryset=Organization.objects.published(),
-            to_attr="public_organizations",
-        ),
-    ]
-
-
-def quotations_with_sources():
-    """Published quotations, each with its published speakers and source article."""
-    return Quotation.objects.published().prefetch_related(
-        "tags",
-        *people_and_organizations(),
-        Prefetch("article", queryset=Article.objects.published()),
-    )
 
 
 class RecordDetail(DetailView):
@@ -57,16 +36,27 @@ class RecordDetail(DetailView):
     # Related lists shown a page at a time: name -> (list URL name, its query parameter).
     paged_lists = {}
 
-    def prefetches(self):
-        return []
+    def with_related(self, records):
+        """``records`` with the published records the page shows prefetched."""
+        return records
+
+    def paged(self, record):
+        """{name: published records} of each list in ``paged_lists``, in the list's order:
+        read apart from the record, so a busy record's first page stops early instead of
+        sorting every link (``RecordQuerySet.linked_to``)."""
+        return {}
 
     def related(self, record):
         """The published records the page shows, by name (also used for the JSON-LD): each
-        prefetch into ``public_<name>`` is shown as ``<name>``."""
+        list prefetched into ``public_<name>`` is shown as ``<name>``, in prefetch order, and
+        the first page of each paged list."""
         return {
-            prefetch.to_attr.removeprefix("public_"): getattr(record, prefetch.to_attr)
-            for prefetch in self.prefetches()
-            if prefetch.to_attr
+            **{
+                name.removeprefix("public_"): value
+                for name, value in vars(record).items()
+                if name.startswith("public_")
+            },
+            **{name: list(first_page(records)) for name, records in self.paged(record).items()},
         }
 
     def more(self, record, related):
@@ -93,7 +83,7 @@ class RecordDetail(DetailView):
             records = self.model.objects.all()
         else:
             records = self.model.objects.published()
-        return records.prefetch_related("tags", *self.prefetches())
+        return self.with_related(records.prefetch_related("tags"))
 
     def get_object(self, queryset=None):
         slug = self.kwargs["slug"]
@@ -140,23 +130,21 @@ class ArticleDetail(RecordDetail):
     model = Article
     kind = "article"
 
-    def prefetches(self):
-        return [
-            *people_and_organizations(),
-            Prefetch("places", queryset=Place.objects.published(), to_attr="public_places"),
+    def with_related(self, articles):
+        return articles.with_published("people", "organizations", "places").prefetch_related(
             Prefetch(
                 "events",
-                queryset=chronological(Event.objects.published()),
+                queryset=Event.objects.published().chronological(),
                 to_attr="public_events",
             ),
             Prefetch(
                 "quotations",
-                queryset=Quotation.objects.published().prefetch_related(
-                    "tags", *people_and_organizations()
-                ),
+                queryset=Quotation.objects.published()
+                .prefetch_related("tags")
+                .with_published("people", "organizations"),
                 to_attr="public_quotations",
             ),
-        ]
+        )
 
     def related(self, article):
         named = [*article.public_people, *article.public_organizations, *article.public_places]
@@ -188,32 +176,34 @@ class ArticleDetail(RecordDetail):
         return [(name, content) for name, content in tags if content]
 
 
-def actor_prefetches(partner):
-    """A person's or an organisation's page: published affiliations (``partner`` is the other
-    side, "organization" or "person"), articles, events and quotations."""
+def with_actor_affiliations(records, partner):
+    """A person's or an organisation's published affiliations (``partner`` is the other side,
+    "organization" or "person")."""
     partner_model = Affiliation._meta.get_field(partner).related_model
-    return [
+    return records.prefetch_related(
         Prefetch(
             "affiliations",
             queryset=Affiliation.objects.filter(
                 **{f"{partner}__in": partner_model.objects.published()}
             ).select_related(partner),
             to_attr="public_affiliations",
-        ),
-        Prefetch(
-            "articles", queryset=first_page(Article.objects.published()), to_attr="public_articles"
-        ),
-        Prefetch(
-            "events",
-            queryset=first_page(chronological(Event.objects.published())),
-            to_attr="public_events",
-        ),
-        Prefetch(
-            "quotations",
-            queryset=first_page(quotations_with_sources()),
-            to_attr="public_quotations",
-        ),
-    ]
+        )
+    )
+
+
+def actor_paged(field_name, actor):
+    """The articles, events and quotations that name a person or an organisation (each
+    quotation with its published speakers and source article)."""
+    quotations = (
+        Quotation.objects.published()
+        .prefetch_related("tags")
+        .with_published("people", "organizations", "article")
+    )
+    return {
+        "articles": Article.objects.published().linked_to(field_name, actor),
+        "events": Event.objects.published().linked_to(field_name, actor).chronological(),
+        "quotations": quotations.linked_to(field_name, actor),
+    }
 
 
 def actor_lists(parameter):
@@ -229,8 +219,11 @@ class PersonDetail(RecordDetail):
     kind = "person"
     paged_lists = actor_lists("person")
 
-    def prefetches(self):
-        return actor_prefetches("organization")
+    def with_related(self, people):
+        return with_actor_affiliations(people, "organization")
+
+    def paged(self, person):
+        return actor_paged("people", person)
 
     def og_type(self, person):
         return "profile"
@@ -241,8 +234,11 @@ class OrganizationDetail(RecordDetail):
     kind = "organisation"
     paged_lists = actor_lists("organisation")
 
-    def prefetches(self):
-        return actor_prefetches("person")
+    def with_related(self, organizations):
+        return with_actor_affiliations(organizations, "person")
+
+    def paged(self, organization):
+        return actor_paged("organizations", organization)
 
 
 class PlaceDetail(RecordDetail):
@@ -253,19 +249,11 @@ class PlaceDetail(RecordDetail):
         "events": ("archive:event_list", "place"),
     }
 
-    def prefetches(self):
-        return [
-            Prefetch(
-                "articles",
-                queryset=first_page(Article.objects.published()),
-                to_attr="public_articles",
-            ),
-            Prefetch(
-                "events",
-                queryset=first_page(chronological(Event.objects.published())),
-                to_attr="public_events",
-            ),
-        ]
+    def paged(self, place):
+        return {
+            "articles": Article.objects.published().linked_to("places", place),
+            "events": Event.objects.published().filter(place=place).chronological(),
+        }
 
 
 class EventDetail(RecordDetail):
@@ -273,17 +261,12 @@ class EventDetail(RecordDetail):
     kind = "event"
     paged_lists = {"articles": ("archive:article_list", "event")}
 
-    def prefetches(self):
-        return [
-            # A draft place is left out: the prefetch sets ``event.place`` to None.
-            Prefetch("place", queryset=Place.objects.published()),
-            *people_and_organizations(),
-            Prefetch(
-                "articles",
-                queryset=first_page(Article.objects.published()),
-                to_attr="public_articles",
-            ),
-        ]
+    def with_related(self, events):
+        # A draft place is left out: the prefetch sets ``event.place`` to None.
+        return events.with_published("place", "people", "organizations")
+
+    def paged(self, event):
+        return {"articles": Article.objects.published().linked_to("events", event)}
 
     def related(self, event):
         return {"place": event.place, **super().related(event)}
@@ -293,11 +276,8 @@ class QuotationDetail(RecordDetail):
     model = Quotation
     kind = "quotation"
 
-    def prefetches(self):
-        return [
-            *people_and_organizations(),
-            Prefetch("article", queryset=Article.objects.published()),
-        ]
+    def with_related(self, quotations):
+        return quotations.with_published("people", "organizations", "article")
 
     def related(self, quotation):
         return {**super().related(quotation), "article": quotation.article}

@@ -1,9 +1,8 @@
 """The home page: what is new, what is most tagged, and how much the archive holds."""
 
-from django.db.models import Prefetch
 from django.shortcuts import render
 
-from ..models import Article, Event, Place
+from ..models import Article, Event
 from ..registry import SHOWN
 from ..tagging import most_used_tags
 from .meta import PageMeta, canonical_url
@@ -19,9 +18,8 @@ def home(request):
         Event.objects.published()
         .dated("date")
         .order_by("-date", "title")
-        .prefetch_related("tags", Prefetch("place", queryset=Place.objects.published()))[
-            :RECENT_EVENTS
-        ]
+        .prefetch_related("tags")
+        .with_published("place")[:RECENT_EVENTS]
     )
     counts = [
         {

@@ -1,18 +1,16 @@
 """Paginated lists of published records, narrowed by tag (and articles by section and year)."""
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.text import capfirst
 from django.views.generic import ListView
 
-from ..models import Article, Event, Organization, Person, Place, Quotation
-from ..tagging import public_tag_or_404
-from .details import people_and_organizations
+from ..models import BUSY_LINKS, Article, Event, Organization, Person, Place, Quotation
+from ..tagging import public_tag_or_404, uses_by_kind
 from .meta import PageMeta, canonical_url
 from .pagination import page_size, paginate
 from .params import text_param
-from .timeline import YEAR, chronological
+from .timeline import YEAR
 
 
 class RecordList(ListView):
@@ -28,36 +26,55 @@ class RecordList(ListView):
     def title(self):
         return capfirst(self.model._meta.verbose_name_plural)
 
-    def prefetches(self):
-        return []
+    def with_related(self, records):
+        """``records`` with the published records their cards show prefetched."""
+        return records
 
     def get_paginate_by(self, queryset):
         return page_size()
 
     def paginate_queryset(self, queryset, per_page):
-        page = paginate(self.request, queryset, per_page)
+        page = paginate(self.request, queryset, per_page, count=self.count())
         return page.paginator, page, page.object_list, page.has_other_pages()
+
+    def count(self):
+        """The list's length, when it is narrowed by links: the kept count of a tag alone,
+        else a count over the links (a join), which is cheaper than counting the page's own
+        plan (it tests every published record for a link to a busy one)."""
+        if self.tag and not any(value for name, value in self.filters.items() if name != "tag"):
+            return self.tag_uses
+        if self.tag or self.linked:
+            return self.counted.count()
+        return None
 
     def get_filters(self):
         names = [*self.filter_names, *self.link_filters]
         return {name: text_param(self.request.GET.get(name, "")) for name in names}
 
     def narrow(self, records, filters):
+        """``records`` narrowed by the filters; ``self.counted`` narrowed alike, with joins."""
         if filters["tag"]:
             self.tag = public_tag_or_404(filters["tag"])
-            records = records.filter(tags__slug=self.tag.slug)
+            self.tag_uses = uses_by_kind(self.tag).get(self.model, 0)
+            records = records.linked_to("tags", self.tag, busy=self.tag_uses > BUSY_LINKS)
+            self.counted = self.counted.filter(tags=self.tag)
         for parameter, (field, model, phrase) in self.link_filters.items():
             if filters[parameter]:
                 linked = get_object_or_404(model.objects.published(), slug=filters[parameter])
                 self.linked.append((phrase, linked))
-                records = records.filter(**{field: linked})
+                if self.model._meta.get_field(field).many_to_many:
+                    records = records.linked_to(field, linked)
+                else:
+                    records = records.filter(**{field: linked})
+                self.counted = self.counted.filter(**{field: linked})
         return records
 
     def get_queryset(self):
         self.tag = None
         self.linked = []
+        self.counted = self.model.objects.published()
         self.filters = self.get_filters()
-        records = self.model.objects.published().prefetch_related("tags", *self.prefetches())
+        records = self.with_related(self.model.objects.published().prefetch_related("tags"))
         return self.narrow(records, self.filters)
 
     def heading(self):
@@ -101,13 +118,15 @@ class ArticleList(RecordList):
 
     def narrow(self, records, filters):
         records = super().narrow(records, filters)
+        narrowed = {}
         if filters["section"]:
-            records = records.filter(section=filters["section"])
+            narrowed["section"] = filters["section"]
         if filters["year"]:
             if not YEAR.fullmatch(filters["year"]):
                 raise Http404("A year is four digits, such as 2016.")
-            records = records.filter(publication_date__startswith=filters["year"])
-        return records
+            narrowed["publication_date__startswith"] = filters["year"]
+        self.counted = self.counted.filter(**narrowed)
+        return records.filter(**narrowed)
 
     def heading(self):
         heading = super().heading()
@@ -151,11 +170,11 @@ class EventList(RecordList):
         "place": ("place", Place, "at"),
     }
 
-    def prefetches(self):
-        return [Prefetch("place", queryset=Place.objects.published())]
+    def with_related(self, events):
+        return events.with_published("place")
 
     def get_queryset(self):
-        return chronological(super().get_queryset())
+        return super().get_queryset().chronological()
 
 
 class QuotationList(RecordList):
@@ -166,5 +185,5 @@ class QuotationList(RecordList):
         "organisation": ("organizations", Organization, "by"),
     }
 
-    def prefetches(self):
-        return people_and_organizations()
+    def with_related(self, quotations):
+        return quotations.with_published("people", "organizations")

@@ -3,8 +3,9 @@
 from django.http import Http404
 from django.shortcuts import render
 
+from ..models import BUSY_LINKS
 from ..registry import SHOWN
-from ..tagging import public_tag_or_404, published_tags
+from ..tagging import public_tag_or_404, published_tags, uses_by_kind
 from .meta import PageMeta, canonical_url
 from .pagination import page_size, paginate
 from .params import text_param
@@ -32,9 +33,10 @@ def tag_detail(request, slug):
     tag = public_tag_or_404(text_param(slug))
     shown = page_size()
     sections = []
+    counts = uses_by_kind(tag)
     for kind in SHOWN:
-        tagged = kind.model.objects.published().filter(tags__slug=tag.slug)
-        count = tagged.count()
+        count = counts.get(kind.model, 0)
+        tagged = kind.model.objects.published().linked_to("tags", tag, busy=count > BUSY_LINKS)
         if count:
             sections.append(
                 {

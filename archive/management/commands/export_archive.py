@@ -1,9 +1,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from archive.importers.export import EXPORT_FORMATS, export_archive
+from archive.exporters import EXPORT_FORMATS, export_archive
+from archive.importers.snapshot import read_snapshot
 
 
 class Command(BaseCommand):
@@ -19,8 +19,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         output = options["output"]
-        # One read transaction: a consistent snapshot even while editors save.
-        with transaction.atomic():
+        # One read transaction: a consistent snapshot even while editors save or an import
+        # runs, and no write lock (an export makes no one wait).
+        with read_snapshot():
             if not output:
                 counts = export_archive(_Unterminated(self.stdout), options["format"])
                 summary_to = self.stderr

@@ -3,7 +3,8 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.importers import ImportFailed, import_paths
+from archive.db_statistics import refresh as refresh_statistics
+from archive.importers import ArchiveBusy, ImportFailed, import_paths
 from archive.importers.csvfiles import CSV_KINDS
 from archive.importers.run import READERS, ImportListener
 
@@ -38,6 +39,13 @@ class Command(BaseCommand):
             help="Refuse files bigger than this (default: settings.ARCHIVE_IMPORT_MAX_BYTES).",
         )
         parser.add_argument("--user", help="Username to record as the one who ran the import.")
+        parser.add_argument(
+            "--wait",
+            type=float,
+            metavar="SECONDS",
+            help="How long to wait for another import to finish before giving up "
+            "(default: settings.ARCHIVE_IMPORT_LOCK_WAIT).",
+        )
 
     def handle(self, *args, **options):
         user = self._user(options["user"])
@@ -52,10 +60,14 @@ class Command(BaseCommand):
                 kind=options["kind"],
                 max_bytes=options["max_bytes"],
                 listener=listener,
+                lock_wait=options["wait"],
             )
         except ImportFailed as failure:
             listener.finish()
             raise CommandError(f"Import failed; nothing was written.\n{failure}") from None
+        except ArchiveBusy as busy:
+            listener.finish()
+            raise CommandError(f"{busy} (--wait SECONDS waits that long for it.)") from None
         listener.finish()
         heading = "Dry run: nothing was written. Would import:" if run is None else "Imported:"
         self.stdout.write(heading)
@@ -63,6 +75,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if run is not None:
             self.stdout.write(f"Recorded as import run {run.pk}.")
+            refresh_statistics()  # the query planner's view of how many records link where
 
     def _user(self, username):
         if not username:

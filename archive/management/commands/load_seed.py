@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.importers import ImportFailed, import_paths
+from archive.importers import ArchiveBusy, ImportFailed, import_paths
 
 from ._output import summary_lines
 
@@ -24,6 +24,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The seed archive did not load; nothing was written.\n{failure}"
             ) from None
+        except ArchiveBusy as busy:
+            raise CommandError(str(busy)) from None
         self.stdout.write("Seed archive:" if run else "Dry run: nothing was written. Seed:")
         for line in summary_lines(counts):
             self.stdout.write(line)

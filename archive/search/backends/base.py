@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection
+from taggit.models import Tag
 
 from .. import facets
 
@@ -14,72 +15,88 @@ def fetch(sql, params):
         return cursor.fetchall()
 
 
-@dataclass(frozen=True)
-class RankWindow:
-    """The matches ranked for a broad query: the ``size`` newest (ids from ``newest_from`` up),
-    and those naming the query (in a name, title or tag) with ids from ``named_from`` up;
-    ``count`` in all."""
+@dataclass(frozen=True, eq=False)
+class Matches:
+    """What one search matched: the ids of the matching entries (filters applied) and their
+    facet counts, each read once."""
 
-    newest_from: int
-    named_from: int
-    size: int  # how many of the newest matches it holds
-    count: int
+    query: object
+    filters: dict
+    ids: np.ndarray
+    values: dict  # {(kind, section, year): count}
+    tags: dict  # {tag id: count}
+
+    @property
+    def total(self):
+        return sum(self.values.values())
 
 
 class Backend:
     vendor = None
 
-    def __init__(self):
-        self._done = {}
-
     def prepare(self, entry, document):
         """Fill whatever the back end indexes itself on a new entry before it is written."""
 
-    def rank_window(self, entries, query, size):
-        """Which matches ranking looks at when more than ``size`` match: a :class:`RankWindow`,
-        or None when no more than ``size`` do.
+    def matches(self, query, filters):
+        """The :class:`Matches` of ``query`` among the entries passing ``filters``.
 
-        Those are the ``size`` matches most recently indexed, and the ``size`` most recent of
-        those whose names, titles or tags match (so the records a query names come first however
-        broad it is). Ranking every match of a word found in half the archive costs several
-        times the page's whole time budget; this bounds it.
+        The full-text match is read unfiltered, as one string of ids, and filtered and counted
+        in memory (``facets``): its cost follows the number of matches, whatever the filters.
         """
-        ids = self.matched(entries, query)
-        if len(ids) <= size:
-            return None
-        newest_from = int(np.partition(ids, len(ids) - size)[len(ids) - size])
-        named_from, named_older = self.newest_naming(entries, query, size, newest_from)
-        return RankWindow(newest_from, named_from, size, size + named_older)
-
-    def newest_naming(self, entries, query, size, below):
-        """Of the ``size`` newest matches naming the query (in a name, title, other names, tags
-        or linked records' names): the smallest id (0 if none), and how many are under ``below``."""
-        raise NotImplementedError
-
-    def ranked_ids(self, entries, query, offset, limit, window=None):
-        """Ids of the matching ``entries`` (within the ``window``), most relevant first, one
-        page of them."""
-        if window is None:
-            return [pk for pk, _ in self.scored(entries, query, offset, limit)]
-        # Each tier as its own id range, so each reads only its own rows; scores do not depend
-        # on the range, so the tiers merge.
-        wanted = offset + limit
-        rows = self.scored(entries, query, 0, wanted, ids_from=window.newest_from)
-        if window.count > window.size:  # naming matches older than the newest ones
-            rows += self.scored(
-                entries, query, 0, wanted, naming_ids=(window.named_from, window.newest_from)
+        data = facets.current(self)
+        ids = facets.parse_ids(self.match_ids(query))
+        if filters:
+            tag_id = None
+            if "tag" in filters:
+                tag_id = Tag.objects.filter(slug=filters["tag"]).values_list("id", flat=True)
+                tag_id = next(iter(tag_id), 0)  # 0: no such tag, so nothing passes
+            ids = data.select(
+                ids,
+                kind=filters.get("kind"),
+                section=filters.get("section"),
+                year=filters.get("year"),
+                tag_id=tag_id,
             )
-        rows.sort(key=lambda row: (row[1], row[0]))
-        return [pk for pk, _ in rows[offset:wanted]]
+        values, tags = data.count(ids)
+        return Matches(query, filters, ids, values, tags)
 
-    def scored(self, entries, query, offset, limit, ids_from=None, naming_ids=None):
-        """(id, score) of the matching ``entries``, lowest score (most relevant) first, from
-        ``offset``, at most ``limit``: only ids from ``ids_from`` up, or only those naming the
-        query with ids in the range ``naming_ids`` (from, to)."""
+    def rank_window(self, matches, size):
+        """The ids of the matches ranking looks at, in order, or None for every match (when no
+        more than ``size`` match and no filter applies).
+
+        When more than ``size`` match: the ``size`` matches most recently indexed, and the
+        ``size`` most recent of those whose names, titles or tags match (so the records a query
+        names come first however broad it is). Ranking every match of a word found in half the
+        archive costs several times the page's whole time budget; this bounds it.
+        """
+        ids = matches.ids
+        if len(ids) <= size:
+            # Sorted: the back ends bound their reads by the first and last id.
+            return np.sort(ids) if matches.filters else None
+        newest = np.partition(ids, len(ids) - size)[len(ids) - size :]
+        filters = matches.filters
+        # Unfiltered, the back end reads only the ``size`` newest naming matches; filtered, it
+        # reads them all and the filters pick.
+        naming = facets.parse_ids(self.naming_ids(matches.query, None if filters else size))
+        if filters:
+            naming = np.intersect1d(naming, ids, assume_unique=True)
+        if len(naming) > size:
+            naming = np.partition(naming, len(naming) - size)[len(naming) - size :]
+        return np.union1d(newest, naming)
+
+    def naming_ids(self, query, limit=None):
+        """The ids of the entries naming ``query`` (in a name, title, other names, tags or
+        linked records' names), as one string of comma-separated numbers: when a limit is
+        given, at least the ``limit`` newest (or all of them)."""
         raise NotImplementedError
 
-    def match_ids(self, entries, query):
-        """The ids of the matching ``entries``, as one string of comma-separated numbers."""
+    def ranked_ids(self, query, offset, limit, window=None):
+        """Ids of the matching entries (only those in ``window``, a sorted array of ids, when
+        one is given), most relevant first, one page of them."""
+        raise NotImplementedError
+
+    def match_ids(self, query):
+        """The ids of every entry matching ``query``, as one string of comma-separated numbers."""
         raise NotImplementedError
 
     def facet_source(self):
@@ -91,29 +108,13 @@ class Backend:
         """(id, slug, name) of the tags ``tag_ids``, in one query however many."""
         raise NotImplementedError
 
-    def matched(self, entries, query):
-        """The ids of the matching ``entries`` as a numpy array, read once per search."""
-        key = ("matched", str(entries.query), query)
-        if key not in self._done:
-            self._done[key] = facets.parse_ids(self.match_ids(entries, query))
-        return self._done[key]
+    def facet_counts(self, matches):
+        """(kind, section, year, count) of the matches, one row per combination."""
+        return [(*value, number) for value, number in matches.values.items()]
 
-    def counted(self, entries, query):
-        """Facet value and tag counts of the matches (see ``facets``), once per search."""
-        key = ("counted", str(entries.query), query)
-        if key not in self._done:
-            self._done[key] = facets.current(self).count(self.matched(entries, query))
-        return self._done[key]
-
-    def facet_counts(self, entries, query):
-        """(kind, section, year, count) of the matching ``entries``, one row per combination."""
-        values, _ = self.counted(entries, query)
-        return [(*value, number) for value, number in values.items()]
-
-    def tag_counts(self, entries, query, limit):
-        """(slug, name, count) of the ``limit`` tags most used by the matching ``entries``."""
-        _, tags = self.counted(entries, query)
-        ranked = sorted(tags.items(), key=lambda item: -item[1])
+    def tag_counts(self, matches, limit):
+        """(slug, name, count) of the ``limit`` tags most used by the matches."""
+        ranked = sorted(matches.tags.items(), key=lambda item: -item[1])
         if not ranked:
             return []
         # Ties at the cut are ordered by name, so read the names of every tag that could make it.

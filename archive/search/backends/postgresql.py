@@ -7,9 +7,9 @@ fold as on SQLite without the ``unaccent`` extension, which not every server let
 
 from contextlib import contextmanager
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, transaction
-from django.db.models import F, Func, Value
+from django.db.models import Value
 from django.db.models.functions import Cast
 
 from ..text import words
@@ -29,6 +29,9 @@ MAX_LEXEME_BYTES = 2046
 # Positions left empty between columns, so a phrase never spans the end of one column and the
 # start of the next (FTS5 phrases cannot either).
 COLUMN_GAP = 10
+# The lexemes of a record's name, other names, tags and linked names (weights A to C), as the
+# GIN index of migration 0005 holds them.
+NAMES_VECTOR = "ts_filter(vector, '{a,b,c}')"
 
 
 def tsvector_literal(weighted_texts):
@@ -93,23 +96,49 @@ class PostgreSQLBackend(Backend):
         )
         entry.vector = Cast(Value(literal), output_field=SearchVectorField())
 
-    def search_query(self, query):
-        return SearchQuery(tsquery(query), search_type="raw", config=CONFIG)
-
-    def matching(self, entries, query):
-        return entries.filter(vector=self.search_query(query))
-
-    def matching_names(self, entries, query):
-        # Matched against the name-weighted lexemes only, which have their own GIN index
-        # (migration 0012): restricting the query by weight instead would recheck every row.
-        return entries.annotate(names_vector=NamesVector()).filter(
-            names_vector=self.search_query(query)
-        )
-
-    def match_ids(self, entries, query):
-        sql, params = self.matching(entries, query).order_by().values("id").query.sql_with_params()
+    def match_ids(self, query):
         with without_sequential_scans():
-            return fetch(f"SELECT string_agg(id::text, ',') FROM ({sql}) AS m", params)[0][0]  # noqa: S608
+            return fetch(
+                "SELECT string_agg(id::text, ',') FROM archive_searchentry"
+                " WHERE vector @@ to_tsquery(%s, %s)",
+                [CONFIG, tsquery(query)],
+            )[0][0]
+
+    def naming_ids(self, query, limit=None):
+        # All of them, from the GIN index of the name-weighted lexemes (migration 0005), whatever
+        # the limit: asked for the newest few, the planner walks the primary key backwards and
+        # unpacks every row's tsvector until it has them (seconds when they are rare). Reading
+        # every naming match from the index costs 10 to 25 ms at 100,000 articles.
+        with without_sequential_scans():
+            return fetch(
+                f"SELECT string_agg(id::text, ',') FROM archive_searchentry"  # noqa: S608
+                f" WHERE {NAMES_VECTOR} @@ to_tsquery(%s, %s)",
+                [CONFIG, tsquery(query)],
+            )[0][0]
+
+    def ranked_ids(self, query, offset, limit, window=None):
+        if window is None:
+            where, params = "vector @@ to_tsquery(%s, %s)", [CONFIG, tsquery(query)]
+        else:
+            # Only the window's rows, which all match: testing the match again would unpack
+            # each row's tsvector a second time. The ids go as one array literal (adapting
+            # thousands of Python ints costs more than the query), and the bounds spare the
+            # planner testing every row against the array.
+            if not len(window):
+                return []
+            where = "id >= %s AND id <= %s AND id = ANY(%s::bigint[])"
+            params = [
+                int(window[0]),
+                int(window[-1]),
+                "{" + ",".join(map(str, window.tolist())) + "}",
+            ]
+        rows = fetch(
+            "SELECT id FROM archive_searchentry"  # noqa: S608
+            f" WHERE {where} ORDER BY ts_rank(%s::float4[], vector, to_tsquery(%s, %s), %s) DESC,"
+            " id LIMIT %s OFFSET %s",
+            [*params, RANK_WEIGHTS, CONFIG, tsquery(query), RANK_NORMALIZATION, limit, offset],
+        )
+        return [pk for (pk,) in rows]
 
     def facet_source(self):
         value_groups = fetch(
@@ -125,39 +154,3 @@ class PostgreSQLBackend(Backend):
 
     def tag_rows(self, tag_ids):
         return fetch("SELECT id, slug, name FROM taggit_tag WHERE id = ANY(%s)", [list(tag_ids)])
-
-    def newest_naming(self, entries, query, size, below):
-        named = self.matching_names(entries, query).order_by("-id").values_list("id", flat=True)
-        ids = list(named[:size])
-        return min(ids, default=0), sum(1 for pk in ids if pk < below)
-
-    def scored(self, entries, query, offset, limit, ids_from=None, naming_ids=None):
-        if ids_from is not None:
-            entries = entries.filter(id__gte=ids_from)
-        if naming_ids is not None:
-            entries = self.matching_names(entries, query).filter(
-                id__gte=naming_ids[0], id__lt=naming_ids[1]
-            )
-        search_query = self.search_query(query)
-        rank = SearchRank(
-            F("vector"), search_query, weights=RANK_WEIGHTS, normalization=RANK_NORMALIZATION
-        )
-        ranked = (
-            entries.filter(vector=search_query)
-            .annotate(rank=rank)
-            .order_by("-rank", "id")
-            .values_list("id", "rank")
-        )
-        # The lowest score first, as on every back end.
-        return [(pk, -rank) for pk, rank in ranked[offset : offset + limit]]
-
-
-class NamesVector(Func):
-    """The lexemes of a record's name, other names, tags and linked names (weights A to C)."""
-
-    function = "ts_filter"
-    template = "%(function)s(%(expressions)s, '{a,b,c}')"
-    output_field = SearchVectorField()
-
-    def __init__(self):
-        super().__init__(F("vector"))

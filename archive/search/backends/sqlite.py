@@ -1,7 +1,7 @@
 """SQLite: an FTS5 table over the text columns of ``archive_searchentry``, ranked by BM25.
 
 The FTS5 table uses the entry table as its external content and triggers keep the two in
-step (migrations ``0010_search`` and ``search_folded_words``), so writing entries is all the
+step (migrations ``0003_search`` and ``search_folded_words``), so writing entries is all the
 indexer does. The triggers index each column's words as ``archive.search.folding`` folds them
 (the SQL function ``archive_search_words``), and the tokenizer only splits them at the spaces.
 
@@ -87,60 +87,43 @@ class SQLiteBackend(Backend):
         ]
         return bool(fetch(f"SELECT {sql}", params)[0][0])
 
-    def _restricted(self, entries, column):
-        """SQL and params keeping ``column`` to ``entries`` when those are filtered."""
-        if not entries.query.where:
-            return "", []
-        subquery, params = entries.values("id").query.sql_with_params()
-        # The unary plus keeps SQLite from handing FTS5 the IN list one rowid at a time (one
-        # full-text lookup per value): the match is read once and each rowid tested instead.
-        return f" AND +{column} IN ({subquery})", list(params)
-
     def names_expression(self, query):
         return f"{NAMING_COLUMNS} : ({self.expression(query)})"
 
-    def newest_naming(self, entries, query, size, below):
-        sql, params = self._sql(
-            "rowid", entries, self.names_expression(query), " ORDER BY rowid DESC LIMIT %s", [size]
-        )
-        smallest, under = fetch(
-            f"SELECT min(rowid), count(*) FILTER (WHERE rowid < %s) FROM ({sql})",  # noqa: S608
-            [below, *params],
-        )[0]
-        return smallest or 0, under
+    def match_ids(self, query):
+        return fetch(
+            f"SELECT group_concat(rowid) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
+            [self.expression(query)],
+        )[0][0]
 
-    def scored(self, entries, query, offset, limit, ids_from=None, naming_ids=None):
-        # Rowid bounds go to FTS5 as they are, so it seeks to them instead of reading every match.
-        tail, params = "", []
-        if ids_from is not None:
-            tail, params = " AND rowid >= %s", [ids_from]
-        if naming_ids is not None:
-            tail = (
-                f" AND rowid >= %s AND rowid < %s AND +rowid IN (SELECT rowid FROM {FTS_TABLE}"  # noqa: S608
-                f" WHERE {FTS_TABLE} MATCH %s AND rowid >= %s AND rowid < %s)"
+    def naming_ids(self, query, limit=None):
+        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
+        params = [self.names_expression(query)]
+        if limit is not None:
+            sql, params = f"{sql} ORDER BY rowid DESC LIMIT %s", [*params, limit]
+        return fetch(f"SELECT group_concat(rowid) FROM ({sql})", params)[0][0]  # noqa: S608
+
+    def ranked_ids(self, query, offset, limit, window=None):
+        restriction, params = "", []
+        if window is not None:
+            if not len(window):
+                return []
+            # The bounds go to FTS5 as they are, so it seeks to them instead of reading every
+            # match; the unary plus keeps SQLite from handing FTS5 the ids one at a time (a
+            # full-text lookup each): the match is read once and each rowid tested instead.
+            restriction = (
+                " AND rowid >= %s AND rowid <= %s AND +rowid IN (SELECT value FROM json_each(%s))"
             )
-            params = [*naming_ids, self.names_expression(query), *naming_ids]
-        tail += f" ORDER BY {BM25}, rowid LIMIT %s OFFSET %s"
-        select = f"rowid, {BM25}"
-        return self._select(select, entries, self.expression(query), tail, [*params, limit, offset])
-
-    def _sql(self, select, entries, expression, tail="", tail_params=()):
-        """SELECT ``select`` over the FTS5 matches of ``expression`` among ``entries``."""
-        restriction, restriction_params = self._restricted(entries, "rowid")
-        sql = (
-            f"SELECT {select} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608
-            f"{restriction}{tail}"
+            params = [int(window[0]), int(window[-1]), json.dumps(window.tolist())]
+        rows = fetch(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s{restriction}"  # noqa: S608
+            f" ORDER BY {BM25}, rowid LIMIT %s OFFSET %s",
+            [self.expression(query), *params, limit, offset],
         )
-        return sql, [expression, *restriction_params, *tail_params]
-
-    def _select(self, *args):
-        return fetch(*self._sql(*args))
-
-    def match_ids(self, entries, query):
-        return self._select("group_concat(rowid)", entries, self.expression(query))[0][0]
+        return [pk for (pk,) in rows]
 
     def facet_source(self):
-        # From the narrow tables the triggers keep (0010_search), not the wide entry rows.
+        # From the narrow tables the triggers keep (0003_search), not the wide entry rows.
         value_groups = fetch(
             "SELECT v.kind, v.section, v.year, g.ids FROM (SELECT value_id, group_concat(id)"
             " AS ids FROM archive_search_facets GROUP BY value_id) AS g"

@@ -43,8 +43,11 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Numbered 0018 until the migrations were renumbered in one line; a database
+    # migrated before that records the old name, which this stands for.
+    replaces = [("archive", "0018_editors_unlock_logins_and_remove_devices")]
     dependencies = [
-        ("archive", "0017_search_folded_words"),
+        ("archive", "0010_search_folded_words"),
         ("axes", "0010_accessattemptexpiration"),
         ("otp_totp", "0003_add_timestamps"),
         ("otp_static", "0003_add_timestamps"),

@@ -91,7 +91,10 @@ def rewrite_postgresql_vectors(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("archive", "0016_unicode_slugs")]
+    # Numbered 0017 until the migrations were renumbered in one line; a database
+    # migrated before that records the old name, which this stands for.
+    replaces = [("archive", "0017_search_folded_words")]
+    dependencies = [("archive", "0009_unicode_slugs")]
 
     operations = [
         RunSQLForVendor(

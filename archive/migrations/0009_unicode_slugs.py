@@ -4,8 +4,11 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # Numbered 0016 until the migrations were renumbered in one line; a database
+    # migrated before that records the old name, which this stands for.
+    replaces = [("archive", "0016_unicode_slugs")]
     dependencies = [
-        ("archive", "0015_tag_usable_slugs"),
+        ("archive", "0008_tag_usable_slugs"),
     ]
 
     operations = [

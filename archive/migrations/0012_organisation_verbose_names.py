@@ -7,8 +7,11 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+    # Numbered 0019 until the migrations were renumbered in one line; a database
+    # migrated before that records the old name, which this stands for.
+    replaces = [("archive", "0019_organisation_verbose_names")]
     dependencies = [
-        ("archive", "0018_editors_unlock_logins_and_remove_devices"),
+        ("archive", "0011_editors_unlock_logins_and_remove_devices"),
     ]
 
     operations = [

@@ -4,9 +4,7 @@ import re
 
 from archive.models import Article, Organization, Person, Place
 
-from .public_helpers import publish
-
-pytest_plugins = ["tests.public_fixtures"]
+from ..public_helpers import publish
 
 
 def body_html(client, article):

@@ -5,7 +5,7 @@ insert, update or delete in the tables public pages read. The triggers that chan
 (re)made after every ``migrate`` by ``archive.page_cache.install_triggers`` (SQLite drops a
 table's triggers when a migration rebuilds the table, and a new model's table needs them too);
 this migration makes the table and, on PostgreSQL, the trigger function. A random stamp rather
-than a counter, as for the search index (migration 0012): a rolled-back transaction returns a
+than a counter, as for the search index (migration 0005_search_at_scale): a rolled-back transaction returns a
 counter to a value another transaction may then reach with other data.
 """
 
@@ -52,7 +52,10 @@ def drop_sqlite_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("archive", "0013_article_list_indexes")]
+    # Numbered 0014 until the migrations were renumbered in one line; a database
+    # migrated before that records the old name, which this stands for.
+    replaces = [("archive", "0014_page_cache_stamp")]
+    dependencies = [("archive", "0006_article_list_indexes")]
 
     operations = [
         RunSQLForVendor(

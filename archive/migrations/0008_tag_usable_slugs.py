@@ -15,8 +15,11 @@ def give_usable_slugs(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Numbered 0015 until the migrations were renumbered in one line; a database
+    # migrated before that records the old name, which this stands for.
+    replaces = [("archive", "0015_tag_usable_slugs")]
     dependencies = [
-        ("archive", "0014_page_cache_stamp"),
+        ("archive", "0007_page_cache_stamp"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 

@@ -3,6 +3,7 @@
 The output is deterministic: kinds in link order, records by slug, keys in the order of
 ``Kind.accepted_keys``, lists sorted. So export -> import into an empty database -> export gives
 the same bytes. Records are read in chunks, so memory stays flat as the archive grows.
+It lives beside ``archive.importers``, which brings data in, and writes the format defined there.
 """
 
 import json
@@ -10,12 +11,12 @@ from collections import Counter
 
 from django.db.models import Prefetch
 
-from ..models import Affiliation
-from ..models.base import lines
-from ..registry import KINDS, TIMESTAMPS
-from .jsonarchive import FORMAT_NAME, FORMAT_VERSION
-from .jsonlines import RECORD_KEY
-from .tags import TAG_KIND, export_tags, tag_order
+from .importers.jsonarchive import FORMAT_NAME, FORMAT_VERSION
+from .importers.jsonlines import RECORD_KEY
+from .importers.tags import TAG_KIND, export_tags, tag_order
+from .models import Affiliation
+from .models.base import lines
+from .registry import KINDS, TIMESTAMPS
 
 CHUNK_SIZE = 1000
 EXPORT_FORMATS = ("json", "jsonl")

@@ -1,6 +1,4 @@
-"""Fixtures of the public-site tests (tests/test_public_*.py).
-
-Registered by those modules with ``pytest_plugins = ["tests.public_fixtures"]``, so they do not
+"""Fixtures of the public-site tests (this folder): only its modules see them, so they do not
 crowd tests/conftest.py, which other parts of the project share.
 """
 
@@ -11,7 +9,7 @@ from django.db import transaction
 
 from archive.models import Article
 
-from .public_helpers import ARTICLE_SLUG
+from ..public_helpers import ARTICLE_SLUG
 
 
 @pytest.fixture(scope="module")

@@ -75,6 +75,9 @@ POSTGRESQL_DROP = ["DROP INDEX IF EXISTS archive_searchentry_vector"]
 
 
 class Migration(migrations.Migration):
+    # Numbered 0010 until the migrations were renumbered in one line; a database
+    # migrated before that records the old name, which this stands for.
+    replaces = [("archive", "0010_search")]
     dependencies = [
         ("archive", "0002_roles"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),

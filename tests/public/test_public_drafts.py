@@ -4,9 +4,7 @@ import pytest
 
 from archive.models import Affiliation, Article, Event, Organization, Person, Place, Quotation
 
-from .public_helpers import ARTICLE_URL, LIST_PAGES, SITEMAP_SECTIONS, draft, hrefs, parse
-
-pytest_plugins = ["tests.public_fixtures"]
+from ..public_helpers import ARTICLE_URL, LIST_PAGES, SITEMAP_SECTIONS, draft, hrefs, parse
 
 PUBLIC_PAGES = [
     "/",

@@ -78,7 +78,10 @@ POSTGRESQL_DROP = [
 
 
 class Migration(migrations.Migration):
-    dependencies = [("archive", "0011_article_body_format")]
+    # Numbered 0012 until the migrations were renumbered in one line; a database
+    # migrated before that records the old name, which this stands for.
+    replaces = [("archive", "0012_search_at_scale")]
+    dependencies = [("archive", "0004_article_body_format")]
 
     operations = [
         RunSQLForVendor(

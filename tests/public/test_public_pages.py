@@ -4,9 +4,7 @@ import pytest
 
 from archive.models import Article, Event, Organization, Person, Place, Quotation
 
-from .public_helpers import ARTICLE_URL, hrefs, parse
-
-pytest_plugins = ["tests.public_fixtures"]
+from ..public_helpers import ARTICLE_URL, hrefs, parse
 
 
 def text_of(response):

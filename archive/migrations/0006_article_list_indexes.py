@@ -4,8 +4,11 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # Numbered 0013 until the migrations were renumbered in one line; a database
+    # migrated before that records the old name, which this stands for.
+    replaces = [("archive", "0013_article_list_indexes")]
     dependencies = [
-        ("archive", "0012_search_at_scale"),
+        ("archive", "0005_search_at_scale"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 

@@ -4,8 +4,11 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # Numbered 0011 until the migrations were renumbered in one line; a database
+    # migrated before that records the old name, which this stands for.
+    replaces = [("archive", "0011_article_body_format")]
     dependencies = [
-        ("archive", "0010_search"),
+        ("archive", "0003_search"),
     ]
 
     operations = [

@@ -5,8 +5,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.shortcuts import render
 
-from ..views.meta import PageMeta
-from .query import search as run_search
+from ..search.query import search as run_search
+from .meta import PageMeta
 
 FACET_TITLES = {"kind": "Kind of record", "section": "Section", "year": "Year", "tag": "Tag"}
 

@@ -7,7 +7,7 @@ from archive.models import Article, Person
 from archive.registry import RECORD_MODELS
 from archive.sitemaps import RecordSitemap
 
-from .public_helpers import (
+from ..public_helpers import (
     ARTICLE_URL,
     LIST_PAGES,
     SITEMAP_NAMESPACE,
@@ -17,8 +17,6 @@ from .public_helpers import (
     sitemap_files,
     sitemap_urls,
 )
-
-pytest_plugins = ["tests.public_fixtures"]
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = SITEMAP_NAMESPACE
@@ -120,7 +118,7 @@ def test_sitemap_lists_exactly_the_published_records_and_the_main_pages(client, 
 def test_the_sitemap_is_an_index_of_files_within_the_protocols_limit(client, seeded, monkeypatch):
     """Past 50,000 addresses one file breaks the sitemap protocol: the index lists files of at
     most ``limit`` addresses each (here 5, for 13 published people)."""
-    assert RecordSitemap.limit == 50_000
+    assert RecordSitemap.limit <= 50_000
     monkeypatch.setattr(RecordSitemap, "limit", 5)
     index = ElementTree.fromstring(client.get("/sitemap.xml").content)
     assert index.tag == f"{SITEMAP}sitemapindex"

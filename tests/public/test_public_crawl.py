@@ -8,9 +8,7 @@ from django.test import Client
 
 from archive.registry import RECORD_MODELS
 
-from .public_helpers import LIST_PAGES, parse
-
-pytest_plugins = ["tests.public_fixtures"]
+from ..public_helpers import LIST_PAGES, parse
 
 SKIPPED_PREFIXES = ("/admin/", "/static/")
 

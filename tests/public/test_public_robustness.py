@@ -5,10 +5,7 @@ from django.conf import settings
 
 from archive.models import Person
 
-from .public_helpers import ARTICLE_URL, LIST_PAGES, hrefs, parse, publish
-
-pytest_plugins = ["tests.public_fixtures"]
-
+from ..public_helpers import ARTICLE_URL, LIST_PAGES, hrefs, parse, publish
 
 BAD_PAGES = ["0", "-1", "abc", "999999999", "9" * 5000, "1.5", "", " ", "1e3", "０", "%00"]
 
