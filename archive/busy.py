@@ -10,17 +10,15 @@ context, so it reads nothing from the database and shows nothing about the error
 import sys
 
 from django.conf import settings
-from django.db import OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.views import defaults
 
-from .importers.locking import import_holds_write_lock
+from .importers.locking import import_holds_write_lock, is_lock_error
 
 RETRY_AFTER_SECONDS = 60
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
-POSTGRESQL_LOCK_NOT_AVAILABLE = "55P03"
 
 
 def busy_response():
@@ -29,15 +27,6 @@ def busy_response():
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     patch_cache_control(response, no_store=True)
     return response
-
-
-def is_busy_error(error):
-    """Whether a database error means "someone else holds the lock", not a fault."""
-    if not isinstance(error, OperationalError):
-        return False
-    if "database is locked" in str(error):  # SQLite's busy timeout ran out
-        return True
-    return getattr(error.__cause__, "sqlstate", None) == POSTGRESQL_LOCK_NOT_AVAILABLE
 
 
 class ImportBusyMiddleware:
@@ -50,12 +39,12 @@ class ImportBusyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        return busy_response() if is_busy_error(exception) else None
+        return busy_response() if is_lock_error(exception) else None
 
 
 def server_error(request, template_name="500.html"):
     """Django's 500 page, except for a lock met outside a view (a session saved on the way
     out): that is the busy page too."""
-    if is_busy_error(sys.exc_info()[1]):
+    if is_lock_error(sys.exc_info()[1]):
         return busy_response()
     return defaults.server_error(request, template_name)

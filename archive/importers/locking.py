@@ -29,6 +29,7 @@ from django.utils import timezone
 # pg_advisory_xact_lock's key: the first 8 bytes of sha256("archive import"), as a bigint.
 ADVISORY_LOCK_KEY = int.from_bytes(hashlib.sha256(b"archive import").digest()[:8], signed=True)
 POLL_SECONDS = 0.2
+POSTGRESQL_LOCK_NOT_AVAILABLE = "55P03"
 
 
 class ArchiveBusy(Exception):
@@ -61,7 +62,7 @@ def import_transaction(wait=None, using=DEFAULT_DB_ALIAS):
             except OperationalError as error:
                 # Something other than an import (a restore, a long script) held the write lock
                 # past the busy timeout as the transaction began.
-                if "database is locked" in str(error):
+                if is_lock_error(error):
                     raise ArchiveBusy("or another long write") from None
                 raise
             finally:
@@ -73,6 +74,15 @@ def import_transaction(wait=None, using=DEFAULT_DB_ALIAS):
     else:
         with transaction.atomic(using=using):
             yield
+
+
+def is_lock_error(error):
+    """Whether a database error means "someone else holds the lock", not a fault."""
+    if not isinstance(error, OperationalError):
+        return False
+    if "database is locked" in str(error):  # SQLite's busy timeout ran out
+        return True
+    return getattr(error.__cause__, "sqlstate", None) == POSTGRESQL_LOCK_NOT_AVAILABLE
 
 
 def import_holds_write_lock(connection=None):
@@ -143,7 +153,7 @@ def _advisory_lock(connection, wait):
         try:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
         except OperationalError as error:
-            if getattr(error.__cause__, "sqlstate", None) == "55P03":  # lock_not_available
+            if is_lock_error(error):
                 raise ArchiveBusy() from None
             raise
         cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])

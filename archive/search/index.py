@@ -59,10 +59,8 @@ def reindex_written(record, links, tags):
     caller holds: inside ``batched`` its document is built from these at the block's end
     instead of being read back from the database (an import's new records)."""
     in_memory = getattr(_state, "in_memory", None)
-    if in_memory is None or type(record) not in INDEXED_MODELS:
-        reindex(type(record), [record.pk])
-        return
-    in_memory[type(record)][record.pk] = (record, links, tags)
+    if in_memory is not None and type(record) in INDEXED_MODELS:
+        in_memory[type(record)][record.pk] = (record, links, tags)
     reindex(type(record), [record.pk])
 
 
