@@ -1,5 +1,5 @@
 from .articles import Article, sha256_of
-from .base import BUSY_LINKS, Record, RecordQuerySet, Status
+from .base import Record, RecordQuerySet, Status
 from .dates import PartialDate, PartialDateField
 from .entities import Affiliation, Organization, Person, Place
 from .events import Event
@@ -8,7 +8,6 @@ from .quotations import Quotation
 from .tag_uses import TagUse
 
 __all__ = [
-    "BUSY_LINKS",
     "Affiliation",
     "Article",
     "Event",

@@ -77,15 +77,16 @@ class RecordQuerySet(models.QuerySet):
             )
         return super().update(**kwargs)
 
-    def linked_to(self, field_name, target, busy=None):
+    def linked_to(self, field_name, target, links_known=None):
         """These records whose many-to-many ``field_name`` (or ``"tags"``) holds ``target``,
         by the query plan that suits how many records link to it (see ``BUSY_LINKS``).
 
         A record linked to few: an IN over its links, then sorted (a few rows to sort). A busy
         one: each record, walked in the list's order down its index, is tested for a link
         (EXISTS), so the first page stops after a few hundred rows instead of sorting the
-        13,000 articles of the busiest person (0.5 s at 100,000 articles). ``busy`` may be
-        given when known; otherwise the links are counted (one query on an index).
+        13,000 articles of the busiest person (0.5 s at 100,000 articles). How many records
+        link to ``target`` may be given (``links_known``, e.g. a tag's kept count); otherwise
+        the links are counted (one query on an index).
         """
         if field_name == "tags":
             from django.contrib.contenttypes.models import ContentType
@@ -99,9 +100,9 @@ class RecordQuerySet(models.QuerySet):
             through = field.remote_field.through
             links = through.objects.filter(**{field.m2m_reverse_field_name(): target})
             source = field.m2m_field_name()
-        if busy is None:
-            busy = links.count() > BUSY_LINKS
-        if busy:
+        if links_known is None:
+            links_known = links.count()
+        if links_known > BUSY_LINKS:
             return self.filter(models.Exists(links.filter(**{source: models.OuterRef("pk")})))
         return self.filter(pk__in=links.values(source))
 

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.text import capfirst
 from django.views.generic import ListView
 
-from ..models import BUSY_LINKS, Article, Event, Organization, Person, Place, Quotation
+from ..models import Article, Event, Organization, Person, Place, Quotation
 from ..tagging import public_tag_or_404, uses_by_kind
 from .meta import PageMeta, canonical_url
 from .pagination import page_size, paginate
@@ -56,7 +56,7 @@ class RecordList(ListView):
         if filters["tag"]:
             self.tag = public_tag_or_404(filters["tag"])
             self.tag_uses = uses_by_kind(self.tag).get(self.model, 0)
-            records = records.linked_to("tags", self.tag, busy=self.tag_uses > BUSY_LINKS)
+            records = records.linked_to("tags", self.tag, links_known=self.tag_uses)
             self.counted = self.counted.filter(tags=self.tag)
         for parameter, (field, model, phrase) in self.link_filters.items():
             if filters[parameter]:

@@ -3,7 +3,6 @@
 from django.http import Http404
 from django.shortcuts import render
 
-from ..models import BUSY_LINKS
 from ..registry import SHOWN
 from ..tagging import public_tag_or_404, published_tags, uses_by_kind
 from .meta import PageMeta, canonical_url
@@ -36,7 +35,7 @@ def tag_detail(request, slug):
     counts = uses_by_kind(tag)
     for kind in SHOWN:
         count = counts.get(kind.model, 0)
-        tagged = kind.model.objects.published().linked_to("tags", tag, busy=count > BUSY_LINKS)
+        tagged = kind.model.objects.published().linked_to("tags", tag, links_known=count)
         if count:
             sections.append(
                 {
