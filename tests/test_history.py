@@ -176,3 +176,30 @@ def test_set_status_keeps_a_version_of_each_record_it_changes(db):
     assert {history.snapshot(v).fields["status"] for v in revision.version_set.all()} == {
         "published"
     }
+
+
+def test_restoring_a_deleted_record_restores_what_linked_to_it(db):
+    place = Place.objects.create(name="Geneva")
+    event = Event.objects.create(title="Talks", date="2016", place=place)
+    article = Article.objects.create(title="Talks in Geneva")
+    article.places.add(place)
+    state = Organization.objects.create(name="Department of State")
+    kerry = Person.objects.create(name="John Kerry")
+    Affiliation.objects.create(person=kerry, organization=state, role="Secretary")
+
+    history.record_deletion([place, state])
+    place_pk = place.pk
+    place.delete()
+    state.delete()
+    assert Event.objects.get(pk=event.pk).place is None
+
+    for model in (Place, Organization):
+        (version,) = history.deleted_versions(model)
+        history.revert(version)
+
+    assert Event.objects.get(pk=event.pk).place_id == place_pk
+    assert [p.pk for p in article.places.all()] == [place_pk]
+    assert [(a.organization.name, a.role) for a in kerry.affiliations.all()] == [
+        ("Department of State", "Secretary")
+    ]
+    assert history.snapshot(history.latest_version(article)).links["places"] == [place_pk]

@@ -33,6 +33,10 @@ The API, all other code uses only this:
     Make the record (existing or deleted) what the version says, through ``save()`` and the
     relation managers, so the search index and the page cache follow; recorded as a revision.
 
+``record_deletion(objects, user=None)``
+    Before records are deleted: a last version of each, with what links to them from other
+    records, in a revision of its own; ``revert`` of it restores the record and those links.
+
 ``deleted_versions(model)``
     The last version of each deleted record of a kind (to find and restore them).
 """
@@ -58,6 +62,7 @@ __all__ = [
     "latest_version",
     "open_revision",
     "record",
+    "record_deletion",
     "record_pks",
     "recording",
     "revert",
@@ -135,6 +140,19 @@ def record_pks(model, pks, user=None, import_run=None, comment="", action=""):
         for batch in _fetch(model, pks):
             for obj in _prefetched(batch):
                 reversion.add_to_revision(obj)
+
+
+def record_deletion(objects, user=None, comment="Deleted", action="delete"):
+    """Keep a last version of records about to be deleted, with what links to them from other
+    records (so that restoring one restores those links), in a revision of its own written at
+    once (reversion drops from a revision the records gone when it ends). Call it before the
+    delete, in the same transaction."""
+    objects = list(objects)
+    for obj in objects:
+        obj._history_incoming = True
+    if objects:
+        open_revision(user=user, comment=comment, action=action).record(objects)
+    return objects
 
 
 def _serialize(obj):
@@ -263,6 +281,8 @@ class Snapshot:
     links: dict = field(default_factory=dict)
     tags: list = field(default_factory=list)
     rows: dict = field(default_factory=dict)
+    # Only in the version written as a record is deleted: what linked to it (see serializer.py).
+    incoming: dict = field(default_factory=dict)
 
 
 def snapshot(version):
@@ -285,6 +305,7 @@ def snapshot(version):
         links=links,
         tags=list(data.get("tags", [])),
         rows={name: list(rows) for name, rows in data.get("rows", {}).items()},
+        incoming=data.get("incoming", {}),
     )
 
 
@@ -299,7 +320,9 @@ def revert(version, user=None, comment="", action="revert"):
         comment or f"Reverted to the version of {version.revision.date_created:%Y-%m-%d %H:%M}"
     )
     with recording(user=user, comment=comment, action=action):
-        obj = model._default_manager.filter(pk=data.pk).first() or model(pk=data.pk)
+        obj = model._default_manager.filter(pk=data.pk).first()
+        deleted = obj is None
+        obj = obj or model(pk=data.pk)
         for model_field in model._meta.concrete_fields:
             if model_field.primary_key or model_field.attname not in data.fields:
                 continue
@@ -332,4 +355,43 @@ def revert(version, user=None, comment="", action="revert"):
             row_model._default_manager.bulk_create(kept)
         # The rows were written without save(): keep the record as it now is.
         reversion.add_to_revision(_prefetched([obj])[0])
+        if deleted:
+            _restore_incoming(obj, data.incoming)
     return obj
+
+
+def _restore_incoming(obj, incoming):
+    """Put back the links other records kept to a deleted record, where those records still
+    exist; they are reindexed and kept as new versions in the revision."""
+    from django.apps import apps
+
+    from ..search.index import reindex
+
+    for key, rows in incoming.items():
+        label, name = key.rsplit(".", 1)
+        try:
+            source = apps.get_model(label)
+            link = source._meta.get_field(name)
+        except (LookupError, ValueError, Exception):  # noqa: S112 - a link since removed
+            continue
+        if link.many_to_many:
+            through = link.remote_field.through
+            own = through._meta.get_field(link.m2m_field_name()).attname
+            target = through._meta.get_field(link.m2m_reverse_field_name()).attname
+            wanted = {row[own] for row in rows if own in row}
+            alive = set(source._default_manager.filter(pk__in=wanted).values_list("pk", flat=True))
+            through._default_manager.bulk_create(
+                [through(**{**row, target: obj.pk}) for row in rows if row.get(own) in alive],
+                ignore_conflicts=True,
+            )
+        else:
+            wanted = [row["pk"] for row in rows]
+            alive = list(
+                source._default_manager.filter(
+                    pk__in=wanted, **{f"{link.attname}__isnull": True}
+                ).values_list("pk", flat=True)
+            )
+            source._default_manager.filter(pk__in=alive).update(**{link.attname: obj.pk})
+        if alive:
+            reindex(source, list(alive))
+            record_pks(source, alive)
