@@ -2,10 +2,20 @@
 tags and affiliations, and a record can be returned to any version, deleted or not."""
 
 from django.contrib.auth.models import User
+from django.urls import reverse
 from reversion.models import Revision
 
 from archive import history
-from archive.models import Affiliation, Article, Event, ImportRun, Organization, Person, Place
+from archive.models import (
+    Affiliation,
+    Article,
+    Event,
+    ImportRun,
+    Organization,
+    Person,
+    Place,
+    Status,
+)
 
 # The API
 
@@ -203,3 +213,120 @@ def test_restoring_a_deleted_record_restores_what_linked_to_it(db):
         ("Department of State", "Secretary")
     ]
     assert history.snapshot(history.latest_version(article)).links["places"] == [place_pk]
+
+
+# The admin: every write path keeps a version
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:archive_{model._meta.model_name}_{view}", args=args)
+
+
+def person_form(**overrides):
+    data = {
+        "name": "Jane Researcher",
+        "slug": "",
+        "sort_name": "",
+        "aliases": "",
+        "roles": "",
+        "description": "",
+        "status": Status.DRAFT,
+        "tags": "sources",
+        "affiliations-TOTAL_FORMS": "0",
+        "affiliations-INITIAL_FORMS": "0",
+        "affiliations-MIN_NUM_FORMS": "0",
+        "affiliations-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_adding_and_changing_in_the_admin_keeps_versions_with_who_tags_and_affiliations(
+    editor, editor_client
+):
+    state = Organization.objects.create(name="Department of State")
+    assert editor_client.post(admin_url(Person, "add"), person_form()).status_code == 302
+    person = Person.objects.get()
+    response = editor_client.post(
+        admin_url(Person, "change", person.pk),
+        person_form(
+            slug=person.slug,
+            name="Jane Q. Researcher",
+            tags="sources, archivists",
+            **{
+                "affiliations-TOTAL_FORMS": "1",
+                "affiliations-0-organization": state.pk,
+                "affiliations-0-role": "Historian",
+            },
+        ),
+    )
+    assert response.status_code == 302
+
+    changed, added = history.versions_of(person)
+    assert added.revision.user == editor
+    assert added.revision.origin.action == "admin"
+    assert history.snapshot(added).fields["name"] == "Jane Researcher"
+    assert history.snapshot(added).tags == ["sources"]
+    assert changed.revision.user == editor
+    assert "Changed" in changed.revision.comment
+    data = history.snapshot(changed)
+    assert data.fields["name"] == "Jane Q. Researcher"
+    assert data.tags == ["archivists", "sources"]
+    assert data.rows["affiliations"] == [{"organization_id": state.pk, "role": "Historian"}]
+
+
+def test_the_publish_and_unpublish_actions_keep_versions_by_the_editor(editor, editor_client):
+    drafts = [Person.objects.create(name=f"Person {n}") for n in range(3)]
+    response = editor_client.post(
+        admin_url(Person, "changelist"),
+        {"action": "publish_selected", "_selected_action": [p.pk for p in drafts[:2]]},
+    )
+    assert response.status_code == 302
+    (revision,) = Revision.objects.all()
+    assert revision.user == editor
+    assert sorted(int(v.object_id) for v in revision.version_set.all()) == [
+        p.pk for p in drafts[:2]
+    ]
+    assert {history.snapshot(v).fields["status"] for v in revision.version_set.all()} == {
+        "published"
+    }
+
+
+def test_deleting_in_the_admin_keeps_the_record_to_restore(editor, editor_client):
+    person = Person.objects.create(name="John Kerry")
+    article = Article.objects.create(title="Talks")
+    article.people.add(person)
+    response = editor_client.post(admin_url(Person, "delete", person.pk), {"post": "yes"})
+    assert response.status_code == 302
+
+    (version,) = history.deleted_versions(Person)
+    assert version.revision.user == editor
+    assert version.revision.origin.action == "delete"
+    listing = editor_client.get(admin_url(Person, "deleted"))
+    assert "John Kerry" in listing.content.decode()
+
+    response = editor_client.post(admin_url(Person, "restore", version.pk))
+    assert response.status_code == 302
+    restored = Person.objects.get(name="John Kerry")
+    assert list(article.people.all()) == [restored]
+
+
+def test_the_delete_action_keeps_every_record_it_deletes(editor_client):
+    people = [Person.objects.create(name=f"Person {n}") for n in range(3)]
+    response = editor_client.post(
+        admin_url(Person, "changelist"),
+        {"action": "delete_selected", "_selected_action": [p.pk for p in people], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Person.objects.exists()
+    assert history.deleted_versions(Person).count() == 3
+
+
+def test_a_contributor_cannot_restore_a_deleted_record(contributor_client):
+    person = Person.objects.create(name="Gone")
+    history.record_deletion([person])
+    person.delete()
+    (version,) = history.deleted_versions(Person)
+    response = contributor_client.post(admin_url(Person, "restore", version.pk))
+    assert response.status_code == 403
+    assert not Person.objects.exists()

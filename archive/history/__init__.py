@@ -65,6 +65,7 @@ __all__ = [
     "record_deletion",
     "record_pks",
     "recording",
+    "current_snapshot",
     "revert",
     "snapshot",
     "version_before",
@@ -286,8 +287,13 @@ class Snapshot:
 
 
 def snapshot(version):
-    model = version._model
     (data,) = json.loads(version.serialized_data)
+    return _from_data(version._model, data)
+
+
+def _from_data(model, data):
+    if isinstance(data, list):
+        (data,) = data
     fields, links = {}, {}
     for name, value in data["fields"].items():
         try:
@@ -307,6 +313,14 @@ def snapshot(version):
         rows={name: list(rows) for name, rows in data.get("rows", {}).items()},
         incoming=data.get("incoming", {}),
     )
+
+
+def current_snapshot(model, pk):
+    """A :class:`Snapshot` of the record as it is now, to compare with a version."""
+    obj = _prefetched(list(model._default_manager.filter(pk=pk)))
+    if not obj:
+        return Snapshot(model=model, pk=pk)
+    return _from_data(model, json.loads(_serialize(obj[0])))
 
 
 def revert(version, user=None, comment="", action="revert"):
