@@ -1,7 +1,10 @@
 """Revision history (issue 15): every change to a record is kept as a version with its links,
 tags and affiliations, and a record can be returned to any version, deleted or not."""
 
+import json
+
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.urls import reverse
 from reversion.models import Revision
 
@@ -16,6 +19,7 @@ from archive.models import (
     Place,
     Status,
 )
+from tests.fixtures.importing import database_state, run_import, write
 
 # The API
 
@@ -330,3 +334,48 @@ def test_a_contributor_cannot_restore_a_deleted_record(contributor_client):
     response = contributor_client.post(admin_url(Person, "restore", version.pk))
     assert response.status_code == 403
     assert not Person.objects.exists()
+
+
+# Imports: one revision per run, in bulk
+
+
+def test_load_seed_keeps_one_revision_for_the_run_with_every_record(seed):
+    run = ImportRun.objects.get()
+    (origin,) = run.revisions.all()
+    assert origin.action == "import"
+    counts, _ = database_state()
+    kinds = ("Article", "Person", "Organization", "Place", "Event", "Quotation")
+    assert origin.revision.version_set.count() == sum(counts[kind] for kind in kinds)
+    article = Article.objects.get()
+    data = history.snapshot(history.version_in(article, origin.revision))
+    assert data.links["people"] == sorted(article.people.values_list("pk", flat=True))
+    assert data.tags == sorted(tag.name for tag in article.tags.all())
+
+
+def test_an_import_that_updates_a_record_keeps_what_it_was_before(db, tmp_path):
+    person = Person.objects.create(name="John Kerry", slug="john-kerry", roles="Senator")
+    person.tags.add("senators")
+    record = {"slug": "john-kerry", "name": "John Kerry", "roles": ["Secretary of State"]}
+    doc = {"format": "archive", "version": 1, "people": [record]}
+    run_import(write(tmp_path, "kerry.json", json.dumps(doc)))
+
+    run = ImportRun.objects.get()
+    revision = run.revisions.get().revision
+    before = history.version_before(person, revision)
+    assert before.revision.origin.action == "baseline"
+    assert history.snapshot(before).fields["roles"] == "Senator"
+    assert history.snapshot(before).tags == ["senators"]
+    assert history.snapshot(history.version_in(person, revision)).fields["roles"] == (
+        "Secretary of State"
+    )
+
+    # Again: nothing changes, no version is added, and no second baseline.
+    run_import(write(tmp_path, "kerry.json", json.dumps(doc)))
+    assert history.versions_of(person).count() == 2
+
+
+def test_a_dry_run_import_keeps_no_revision(db, tmp_path):
+    doc = {"format": "archive", "version": 1, "people": [{"name": "Someone"}]}
+    path = write(tmp_path, "one.json", json.dumps(doc))
+    call_command("import_archive", str(path), "--dry-run", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert not Revision.objects.exists()

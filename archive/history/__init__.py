@@ -14,7 +14,7 @@ The API, all other code uses only this:
 ``record(objects)`` / ``record_pks(model, pks)``
     For writes that skip ``save()`` (``bulk_create``, ``QuerySet.update``): adds the records
     (as they are in the database now, for ``record_pks``) to the revision being recorded,
-    or to a new one. Relations are prefetched a query per relation per batch.
+    or to a new one. Relations are read a query per table per batch of 500.
 
 ``open_revision(user=None, import_run=None, comment="", action="")``
     An :class:`OpenRevision` saved at once, whose ``record``/``record_pks`` write versions to the
@@ -37,6 +37,9 @@ The API, all other code uses only this:
     Before records are deleted: a last version of each, with what links to them from other
     records, in a revision of its own; ``revert`` of it restores the record and those links.
 
+``without_versions(model, pks)``
+    Which of these records have no version yet (one query).
+
 ``deleted_versions(model)``
     The last version of each deleted record of a kind (to find and restore them).
 """
@@ -47,9 +50,9 @@ from dataclasses import dataclass, field
 
 import reversion
 from django.db import router, transaction
-from django.db.models import Min, prefetch_related_objects
+from django.db.models import Min
 
-from .serializer import FORMAT, Serializer
+from .serializer import FORMAT, RELATIONS_ATTRIBUTE, relations_of, serialize
 
 # Models are imported where used: this package is imported as the app loads.
 
@@ -71,6 +74,7 @@ __all__ = [
     "version_before",
     "version_in",
     "versions_of",
+    "without_versions",
 ]
 
 
@@ -94,22 +98,19 @@ def recording(user=None, import_run=None, comment="", action=""):
         yield
 
 
-def _relations(model):
-    """What a version holds beyond the row: links, tags, link rows (see ``serializer.py``)."""
-    from ..registry import BY_MODEL
-
-    kind = BY_MODEL[model]
-    return [*kind.links, "tags", *kind.link_rows]
-
-
-def _prefetched(objects):
-    """The objects with every relation a version holds prefetched (a query per relation)."""
+def _add(objects):
+    """Add records of one model to the active revision, their relations read a query per
+    table for the batch (see ``serializer.relations_of``)."""
     objects = list(objects)
-    if objects:
-        for obj in objects:
-            getattr(obj, "_prefetched_objects_cache", {}).clear()
-        prefetch_related_objects(objects, *_relations(type(objects[0])))
-    return objects
+    if not objects:
+        return
+    relations = relations_of(type(objects[0]), [obj.pk for obj in objects])
+    for obj in objects:
+        setattr(obj, RELATIONS_ATTRIBUTE, relations[obj.pk])
+        try:
+            reversion.add_to_revision(obj)
+        finally:
+            delattr(obj, RELATIONS_ATTRIBUTE)
 
 
 def _by_model(objects):
@@ -131,16 +132,14 @@ def record(objects, user=None, import_run=None, comment="", action=""):
     with recording(user=user, import_run=import_run, comment=comment, action=action):
         for group in _by_model(objects).values():
             for start in range(0, len(group), BATCH_SIZE):
-                for obj in _prefetched(group[start : start + BATCH_SIZE]):
-                    reversion.add_to_revision(obj)
+                _add(group[start : start + BATCH_SIZE])
 
 
 def record_pks(model, pks, user=None, import_run=None, comment="", action=""):
     """Keep a version of each record of ``model`` named by ``pks``, read from the database."""
     with recording(user=user, import_run=import_run, comment=comment, action=action):
         for batch in _fetch(model, pks):
-            for obj in _prefetched(batch):
-                reversion.add_to_revision(obj)
+            _add(batch)
 
 
 def record_deletion(objects, user=None, comment="Deleted", action="delete"):
@@ -156,10 +155,6 @@ def record_deletion(objects, user=None, comment="Deleted", action="delete"):
     return objects
 
 
-def _serialize(obj):
-    return Serializer().serialize([obj])
-
-
 class OpenRevision:
     """A revision saved at once and written to batch by batch (see ``open_revision``)."""
 
@@ -170,11 +165,11 @@ class OpenRevision:
     def record(self, objects):
         for model, group in _by_model(objects).items():
             for start in range(0, len(group), BATCH_SIZE):
-                self._write(model, _prefetched(group[start : start + BATCH_SIZE]))
+                self._write(model, group[start : start + BATCH_SIZE])
 
     def record_pks(self, model, pks):
         for batch in _fetch(model, pks):
-            self._write(model, _prefetched(batch))
+            self._write(model, batch)
 
     def _write(self, model, objects):
         from django.contrib.contenttypes.models import ContentType
@@ -184,6 +179,7 @@ class OpenRevision:
             return
         content_type = ContentType.objects.get_for_model(model)
         db = router.db_for_write(model)
+        relations = relations_of(model, [obj.pk for obj in objects])
         versions = {
             str(obj.pk): Version(
                 revision=self.revision,
@@ -191,7 +187,7 @@ class OpenRevision:
                 content_type=content_type,
                 db=db,
                 format=FORMAT,
-                serialized_data=_serialize(obj),
+                serialized_data=serialize(obj, relations[obj.pk]),
                 object_repr=str(obj),
             )
             for obj in objects
@@ -259,6 +255,20 @@ def version_before(obj, revision, pk=None):
     return versions.filter(revision__pk__lt=revision.pk).first()
 
 
+def without_versions(model, pks):
+    """Which of these records of ``model`` have no version yet (one query)."""
+    from django.contrib.contenttypes.models import ContentType
+    from reversion.models import Version
+
+    pks = {str(pk) for pk in pks if pk is not None}
+    if not pks:
+        return set()
+    kept = Version.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=pks
+    ).values_list("object_id", flat=True)
+    return {model._meta.pk.to_python(pk) for pk in pks - set(kept)}
+
+
 def deleted_versions(model):
     """The last version of each deleted record of ``model``, newest first."""
     from reversion.models import Version
@@ -317,10 +327,10 @@ def _from_data(model, data):
 
 def current_snapshot(model, pk):
     """A :class:`Snapshot` of the record as it is now, to compare with a version."""
-    obj = _prefetched(list(model._default_manager.filter(pk=pk)))
-    if not obj:
+    obj = model._default_manager.filter(pk=pk).first()
+    if obj is None:
         return Snapshot(model=model, pk=pk)
-    return _from_data(model, json.loads(_serialize(obj[0])))
+    return _from_data(model, json.loads(serialize(obj)))
 
 
 def revert(version, user=None, comment="", action="revert"):
@@ -368,7 +378,7 @@ def revert(version, user=None, comment="", action="revert"):
                     kept.append(row_model(**row))
             row_model._default_manager.bulk_create(kept)
         # The rows were written without save(): keep the record as it now is.
-        reversion.add_to_revision(_prefetched([obj])[0])
+        _add([obj])
         if deleted:
             _restore_incoming(obj, data.incoming)
     return obj
