@@ -5,6 +5,8 @@ import json
 
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Revision
 
@@ -379,3 +381,129 @@ def test_a_dry_run_import_keeps_no_revision(db, tmp_path):
     path = write(tmp_path, "one.json", json.dumps(doc))
     call_command("import_archive", str(path), "--dry-run", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert not Revision.objects.exists()
+
+
+# The admin: history, diff, revert
+
+
+def edited_person(client, **changes):
+    """A person added then changed through the admin by ``client``'s user."""
+    assert client.post(admin_url(Person, "add"), person_form()).status_code == 302
+    person = Person.objects.get()
+    form = person_form(slug=person.slug, **changes)
+    assert client.post(admin_url(Person, "change", person.pk), form).status_code == 302
+    return person
+
+
+def test_the_history_page_lists_versions_with_who_and_what(editor_client):
+    person = edited_person(editor_client, name="Jane Q. Researcher")
+    response = editor_client.get(admin_url(Person, "history", person.pk))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert content.count("Revert to this version") == 1  # not the current one
+    assert "editor" in content
+    assert "Changed Name and Sort name." in content
+
+
+def test_the_history_page_costs_the_same_queries_however_many_versions(editor_client):
+    person = edited_person(editor_client, name="Second")
+    url = admin_url(Person, "history", person.pk)
+    few = count_queries(editor_client, url)
+    for n in range(5):
+        form = person_form(slug=person.slug, name=f"Name {n}", tags=f"tag {n}")
+        editor_client.post(admin_url(Person, "change", person.pk), form)
+    assert history.versions_of(person).count() == 7
+    assert count_queries(editor_client, url) == few
+
+
+def count_queries(client, url, data=None):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, data)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_diff_names_links_and_tags_and_escapes(editor_client):
+    kerry = Person.objects.create(name="John <b>Kerry</b>")
+    with history.recording():
+        article = Article.objects.create(title="Before")
+        article.tags.add("old")
+    old = history.latest_version(article)
+    with history.recording():
+        article.title = "After <script>alert(1)</script>"
+        article.save()
+        article.people.add(kerry)
+        article.tags.set(["new"])
+    new = history.latest_version(article)
+
+    response = editor_client.get(
+        admin_url(Article, "compare", article.pk), {"old": old.pk, "new": new.pk}
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<del>Before</del>" in content
+    assert "<ins>After &lt;script&gt;alert(1)&lt;/script&gt;</ins>" in content
+    assert "<ins>John &lt;b&gt;Kerry&lt;/b&gt;</ins>" in content
+    assert "<del>old</del>" in content and "<ins>new</ins>" in content
+    assert "<script>alert(1)" not in content
+
+
+def test_an_editor_reverts_through_the_admin(editor, editor_client):
+    person = edited_person(editor_client, name="Wrong Name", tags="wrong")
+    first = history.versions_of(person).last()
+    url = admin_url(Person, "revert", person.pk, first.pk)
+
+    preview = editor_client.get(url)
+    assert preview.status_code == 200
+    assert "<del>Wrong Name</del>" not in preview.content.decode()  # that version vs now
+    response = editor_client.post(url)
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.name == "Jane Researcher"
+    assert [tag.name for tag in person.tags.all()] == ["sources"]
+    newest = history.latest_version(person)
+    assert newest.revision.user == editor
+    assert newest.revision.origin.action == "revert"
+
+
+def test_a_contributor_cannot_revert_a_published_record(editor_client, contributor):
+    person = edited_person(editor_client, name="Second", status=Status.PUBLISHED)
+    first = history.versions_of(person).last()
+    editor_client.force_login(contributor)
+    url = admin_url(Person, "revert", person.pk, first.pk)
+    assert editor_client.get(url).status_code == 403
+    assert editor_client.post(url).status_code == 403
+    person.refresh_from_db()
+    assert person.name == "Second"
+
+
+def test_a_contributor_cannot_revert_someone_elses_draft(editor_client, contributor):
+    person = edited_person(editor_client, name="Second")
+    first = history.versions_of(person).last()
+    editor_client.force_login(contributor)
+    response = editor_client.post(admin_url(Person, "revert", person.pk, first.pk))
+    assert response.status_code == 403
+    person.refresh_from_db()
+    assert person.name == "Second"
+
+
+def test_a_contributor_reverts_their_own_draft(contributor_client):
+    person = edited_person(contributor_client, name="Second")
+    first = history.versions_of(person).last()
+    history_page = contributor_client.get(admin_url(Person, "history", person.pk))
+    assert "Revert to this version" in history_page.content.decode()
+    response = contributor_client.post(admin_url(Person, "revert", person.pk, first.pk))
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.name == "Jane Researcher"
+
+
+def test_a_revert_to_a_draft_takes_the_record_off_the_public_site(editor_client, client):
+    person = edited_person(editor_client, name="Public Name", status=Status.PUBLISHED)
+    assert client.get(person.get_absolute_url()).status_code == 200
+    first = history.versions_of(person).last()  # the draft it was added as
+    editor_client.post(admin_url(Person, "revert", person.pk, first.pk))
+    client.logout()
+    assert client.get(person.get_absolute_url()).status_code == 404
+    found = client.get("/search/", {"q": "Researcher"})
+    assert person.get_absolute_url() not in found.content.decode()
