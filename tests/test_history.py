@@ -507,3 +507,33 @@ def test_a_revert_to_a_draft_takes_the_record_off_the_public_site(editor_client,
     assert client.get(person.get_absolute_url()).status_code == 404
     found = client.get("/search/", {"q": "Researcher"})
     assert person.get_absolute_url() not in found.content.decode()
+
+
+# Public pages
+
+
+def test_detail_pages_say_when_the_record_last_changed(db, client):
+    place = Place.objects.create(name="Geneva", status=Status.PUBLISHED)
+    Place.objects.filter(pk=place.pk).update(updated_at="2024-03-05T10:00:00Z")
+    content = client.get(place.get_absolute_url()).content.decode()
+    assert 'Last changed <time datetime="2024-03-05T10:00:00+00:00">5 March 2024</time>' in content
+
+
+def test_an_article_says_whether_its_text_differs_from_the_capture(seed, client):
+    article = Article.objects.get()
+    assert article.capture_text
+    assert "Unchanged from the capture" in client.get(article.get_absolute_url()).content.decode()
+
+    article.body = article.body.replace("the", "teh", 1)
+    article.save()
+    content = client.get(article.get_absolute_url()).content.decode()
+    assert "Edited since capture" in content
+    assert "Unchanged from the capture" not in content
+
+
+def test_an_article_without_a_capture_says_nothing_of_it(db, client):
+    article = Article.objects.create(title="Plain", body="Text.", status=Status.PUBLISHED)
+    content = client.get(article.get_absolute_url()).content.decode()
+    assert "<dt>Text</dt>" not in content
+    assert "Edited since capture" not in content
+    assert "Unchanged from the capture" not in content
