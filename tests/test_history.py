@@ -537,3 +537,37 @@ def test_an_article_without_a_capture_says_nothing_of_it(db, client):
     assert "<dt>Text</dt>" not in content
     assert "Edited since capture" not in content
     assert "Unchanged from the capture" not in content
+
+
+def test_createinitialrevisions_keeps_a_first_version_of_every_record(db):
+    person = Person.objects.create(name="Before history")
+    person.tags.add("old")
+    call_command("createinitialrevisions", "archive.Person", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    (version,) = history.versions_of(person)
+    assert history.snapshot(version).tags == ["old"]
+
+
+def test_restoring_a_record_whose_slug_was_taken_since_says_so(editor_client):
+    person = Person.objects.create(name="John Kerry", slug="john-kerry")
+    history.record_deletion([person])
+    person.delete()
+    Person.objects.create(name="Another", slug="john-kerry")
+    (version,) = history.deleted_versions(Person)
+    response = editor_client.post(admin_url(Person, "restore", version.pk), follow=True)
+    assert "another record now has this version" in response.content.decode()
+    assert Person.objects.get().name == "Another"
+
+
+def test_the_diff_costs_the_same_queries_however_many_links(editor_client):
+    def article_with(count, suffix):
+        people = [Person.objects.create(name=f"P {suffix} {n}") for n in range(count)]
+        with history.recording():
+            article = Article.objects.create(title=f"A {suffix}")
+        with history.recording():
+            article.people.set(people)
+            article.tags.set([f"t {suffix} {n}" for n in range(count)])
+        old, new = history.versions_of(article).order_by("pk")
+        url = admin_url(Article, "compare", article.pk)
+        return count_queries(editor_client, url, {"old": old.pk, "new": new.pk})
+
+    assert article_with(2, "few") == article_with(30, "many")

@@ -12,7 +12,7 @@ import json
 from django.contrib import messages
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -26,6 +26,11 @@ from ..models import Status
 NOT_ALLOWED_TO_REVERT = (
     "Only an Editor can revert this record: a Contributor may revert only a draft they made, "
     "to a draft version."
+)
+
+CLASHES = (
+    "Nothing was changed: another record now has this version's address (slug) or keys. "
+    "Change that record's slug first, then try again."
 )
 
 
@@ -228,8 +233,12 @@ class HistoryAdminMixin:
         if not self.can_revert(request, obj, version):
             raise PermissionDenied(NOT_ALLOWED_TO_REVERT)
         if request.method == "POST":
-            with transaction.atomic():
-                history.revert(version, user=request.user)
+            try:
+                with transaction.atomic():
+                    history.revert(version, user=request.user)
+            except IntegrityError:
+                self.message_user(request, CLASHES, messages.ERROR)
+                return HttpResponseRedirect(self._url("history", obj.pk))
             self.message_user(
                 request,
                 format_html(
@@ -274,9 +283,13 @@ class HistoryAdminMixin:
         version = get_object_or_404(history.deleted_versions(self.model), pk=version_id)
         if request.method != "POST":
             return HttpResponseRedirect(self._url("deleted"))
-        with transaction.atomic():
-            obj = history.revert(
-                version, user=request.user, comment="Restored after deletion", action="restore"
-            )
+        try:
+            with transaction.atomic():
+                obj = history.revert(
+                    version, user=request.user, comment="Restored after deletion", action="restore"
+                )
+        except IntegrityError:
+            self.message_user(request, CLASHES, messages.ERROR)
+            return HttpResponseRedirect(self._url("deleted"))
         self.message_user(request, format_html("“{}” was restored.", obj), messages.SUCCESS)
         return HttpResponseRedirect(self._url("change", obj.pk))
