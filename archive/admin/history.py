@@ -53,9 +53,12 @@ class HistoryAdminMixin:
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "deleted_url": self._url("deleted")}
+        if request.method != "POST":
+            # Reading opens no transaction (on SQLite, reading goes on during an import).
+            return super().changelist_view(request, extra_context)
         # Bulk actions (publish, unpublish) and list edits.
         with history.recording(user=request.user, action="admin"):
-            extra_context = {**(extra_context or {}), "deleted_url": self._url("deleted")}
             return super().changelist_view(request, extra_context)
 
     def log_addition(self, request, obj, message):
