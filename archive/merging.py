@@ -149,23 +149,27 @@ def check(survivor, duplicates):
         raise ValidationError("A duplicate is named twice.")
 
 
+def moves_of(record):
+    """What ``record`` carries, which moves with it when it is merged into another."""
+    model = type(record)
+    counts = {}
+    for link in links_of(model):
+        number = link.through.objects.filter(**{link.own: record.pk}).count()
+        if number:
+            counts[link.label] = counts.get(link.label, 0) + number
+    for rows in rows_of(model):
+        number = rows.model._default_manager.filter(**{rows.field: record.pk}).count()
+        if number:
+            counts[rows.label] = counts.get(rows.label, 0) + number
+    return Moves(record, counts, list(record.tags.all()))
+
+
 def plan(survivor, duplicates):
     """What merging ``duplicates`` into ``survivor`` would move (nothing is written)."""
     duplicates = list(duplicates)
     check(survivor, duplicates)
     model = type(survivor)
-    moves = []
-    for record in duplicates:
-        counts = {}
-        for link in links_of(model):
-            number = link.through.objects.filter(**{link.own: record.pk}).count()
-            if number:
-                counts[link.label] = counts.get(link.label, 0) + number
-        for rows in rows_of(model):
-            number = rows.model._default_manager.filter(**{rows.field: record.pk}).count()
-            if number:
-                counts[rows.label] = counts.get(rows.label, 0) + number
-        moves.append(Moves(record, counts, list(record.tags.all())))
+    moves = [moves_of(record) for record in duplicates]
     known = {name.casefold() for name in survivor.names}
     aliases = []
     for record in duplicates:
@@ -266,3 +270,45 @@ def _move_rows(rows, survivor_pk, pks):
         manager.filter(pk__in=chunk).delete()
     for chunk in _chunks(moving):
         manager.filter(pk__in=chunk).update(**{fk: survivor_pk})
+
+
+def kind_named(word):
+    """The mergeable kind a person names ("person", "people", "organisation", ...), or None."""
+    for kind in mergeable_kinds():
+        spellings = {kind.name, kind.plural, kind.verbose_name, kind.verbose_name_plural}
+        if word.casefold() in spellings:
+            return kind
+    return None
+
+
+def records_at(kind, slugs):
+    """The records of ``kind`` at ``slugs`` (current slugs), in that order; a slug no record
+    of the kind has is refused, naming the kind that has it if another does."""
+    found = kind.model._default_manager.in_bulk(slugs, field_name="slug")
+    for slug in slugs:
+        if slug in found:
+            continue
+        for other in KINDS.values():
+            if other is not kind and other.model._default_manager.filter(slug=slug).exists():
+                raise ValidationError(
+                    f"“{slug}” is a {other.verbose_name}, not a {kind.verbose_name}: "
+                    "only records of one kind can be merged."
+                )
+        raise ValidationError(f"No {kind.verbose_name} has the slug “{slug}”.")
+    return [found[slug] for slug in slugs]
+
+
+def summary_lines(done):
+    """What a merge moves (or moved), in lines a person reads."""
+    lines_ = [f"{done.description}."]
+    for moves in done.moves:
+        counts = ", ".join(f"{number} {label}" for label, number in moves.counts.items())
+        tags = ", ".join(tag.name for tag in moves.tags)
+        lines_.append(
+            f"  {moves.record} ({moves.record.slug}): {counts or 'no links'}"
+            + (f"; tags {tags}" if tags else "")
+        )
+    if done.aliases:
+        lines_.append(f"  New aliases of “{done.survivor}”: {', '.join(done.aliases)}")
+    lines_.append(f"  Old addresses leading to “{done.survivor}”: {', '.join(done.old_slugs)}")
+    return lines_

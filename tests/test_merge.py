@@ -1,0 +1,272 @@
+"""Merging duplicates, through the admin's action and ``manage.py merge_records``."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from archive.models import (
+    Affiliation,
+    Article,
+    Event,
+    OldSlug,
+    Organization,
+    Person,
+    Place,
+    Quotation,
+    Status,
+)
+
+from .public_helpers import draft, publish
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mccains(db):
+    """Two people who are one: every kind of link on the duplicate, some shared."""
+    senate = publish(Organization, name="US Senate", slug="senate")
+    navy = publish(Organization, name="US Navy", slug="navy")
+    survivor = publish(Person, name="John McCain", slug="john-mccain", aliases="Senator McCain")
+    duplicate = publish(
+        Person, name="McCain", slug="mccain", aliases="J. McCain", roles="Senator", description=""
+    )
+    duplicate.tags.add("senators")
+    survivor.tags.add("senators", "arizona")
+    shared = publish(Article, title="Shared article", slug="shared")
+    shared.people.add(survivor, duplicate)
+    only_duplicate = publish(Article, title="Hearing on Camp Liberty", slug="hearing")
+    only_duplicate.people.add(duplicate)
+    event = publish(Event, title="Press release", slug="press-release")
+    event.people.add(duplicate)
+    quotation = publish(Quotation, text="Safe resettlement is vital.", slug="safe")
+    quotation.people.add(duplicate)
+    Affiliation.objects.create(person=survivor, organization=senate, role="Senator")
+    Affiliation.objects.create(person=duplicate, organization=senate, role="Senator")
+    Affiliation.objects.create(person=duplicate, organization=navy, role="")
+    return survivor, duplicate
+
+
+def merge(*args):
+    out = io.StringIO()
+    call_command("merge_records", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_command_moves_everything_to_the_survivor(mccains, client):
+    survivor, duplicate = mccains
+    output = merge("person", "john-mccain", "mccain")
+    assert "Merged “McCain” into “John McCain”" in output
+    assert not Person.objects.filter(pk=duplicate.pk).exists()
+    survivor.refresh_from_db()
+    assert survivor.alias_list == ["Senator McCain", "McCain", "J. McCain"]
+    assert survivor.role_list == ["Senator"]
+    assert sorted(a.slug for a in survivor.articles.all()) == ["hearing", "shared"]
+    assert [e.slug for e in survivor.events.all()] == ["press-release"]
+    assert [q.slug for q in survivor.quotations.all()] == ["safe"]
+    # The shared affiliation is not repeated; the other one moves.
+    assert sorted(
+        (a.organization.slug, a.role) for a in Affiliation.objects.filter(person=survivor)
+    ) == [("navy", ""), ("senate", "Senator")]
+    assert not Affiliation.objects.exclude(person=survivor).exists()
+    assert sorted(tag.name for tag in survivor.tags.all()) == ["arizona", "senators"]
+    # The duplicate's address leads to the survivor.
+    response = client.get("/people/mccain/")
+    assert response.status_code == 301
+    assert response["Location"] == "/people/john-mccain/"
+
+
+def test_the_survivors_page_shows_what_moved(mccains, client):
+    before = client.get("/people/john-mccain/").content.decode()  # cached for readers
+    assert "Hearing on Camp Liberty" not in before
+    merge("people", "john-mccain", "mccain")
+    page = client.get("/people/john-mccain/").content.decode()
+    for text in ("Hearing on Camp Liberty", "Press release", "Safe resettlement", "US Navy"):
+        assert text in page
+
+
+@pytest.mark.usefixtures("rendered_every_time")
+def test_search_finds_what_the_duplicate_was_linked_to_by_the_survivors_name(client):
+    survivor = publish(Person, name="Zbigniew Quirk", slug="quirk")
+    duplicate = publish(Person, name="Xavier Quirkly", slug="xq")
+    quotation = publish(Quotation, text="Words said once.", slug="words")
+    quotation.people.add(duplicate)
+
+    def found(q):
+        return [hit.url for hit in client.get("/search/", {"q": q}).context["results"].page]
+
+    assert "/quotations/words/" not in found("Zbigniew")
+    merge("person", "quirk", "xq")
+    assert "/quotations/words/" in found("Zbigniew")
+    # The duplicate's name is an alias now: it finds the survivor, not a deleted record.
+    assert found("Xavier")[0] == survivor.get_absolute_url()
+    assert "/people/xq/" not in found("Xavier")
+
+
+def test_old_slugs_of_the_duplicates_follow_them(mccains, client):
+    _, duplicate = mccains
+    duplicate.slug = "mccain-2"
+    duplicate.save()
+    merge("person", "john-mccain", "mccain-2")
+    for old in ("mccain", "mccain-2"):
+        assert client.get(f"/people/{old}/")["Location"] == "/people/john-mccain/"
+    assert set(OldSlug.objects.filter(object_id=mccains[0].pk).values_list("slug", flat=True)) == {
+        "mccain",
+        "mccain-2",
+    }
+
+
+def test_places_take_events_and_articles(client):
+    survivor = publish(Place, name="Camp Ashraf", slug="camp-ashraf")
+    duplicate = publish(Place, name="Ashraf", slug="ashraf", aliases="Ashraf City")
+    third = publish(Place, name="Ashraf camp", slug="ashraf-camp")
+    event = publish(Event, title="Raid", slug="raid", place=duplicate)
+    article = publish(Article, title="Report", slug="report")
+    article.places.add(duplicate, third)
+    merge("place", "camp-ashraf", "ashraf", "ashraf-camp")
+    event.refresh_from_db()
+    assert event.place == survivor
+    assert list(survivor.articles.all()) == [article]
+    survivor.refresh_from_db()
+    assert survivor.alias_list == ["Ashraf", "Ashraf City", "Ashraf camp"]
+    assert Place.objects.count() == 1
+
+
+def test_organisations_take_their_members(client):
+    survivor = publish(Organization, name="Mujahedeen e-Khalq", slug="mek", acronym="MEK")
+    duplicate = publish(Organization, name="PMOI", slug="pmoi", acronym="PMOI")
+    person = publish(Person, name="Maryam", slug="maryam")
+    Affiliation.objects.create(person=person, organization=duplicate, role="Leader")
+    merge("organisation", "mek", "pmoi")
+    assert [a.organization for a in person.affiliations.all()] == [survivor]
+    survivor.refresh_from_db()
+    assert survivor.alias_list == ["PMOI"]
+
+
+def test_dry_run_writes_nothing(mccains):
+    survivor, duplicate = mccains
+    output = merge("person", "john-mccain", "mccain", "--dry-run")
+    assert "Dry run: nothing was written" in output
+    assert "2 articles" in output and "2 affiliations" in output
+    assert Person.objects.filter(pk=duplicate.pk).exists()
+    survivor.refresh_from_db()
+    assert survivor.aliases == "Senator McCain"
+    assert not OldSlug.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["person", "john-mccain", "nobody"], "No person has the slug “nobody”"),
+        (["person", "nobody", "mccain"], "No person has the slug “nobody”"),
+        (["person", "john-mccain", "senate"], "“senate” is a organisation, not a person"),
+        (["person", "john-mccain", "john-mccain"], "is the survivor and cannot also be"),
+        (["person", "john-mccain", "mccain", "mccain"], "A duplicate is named twice"),
+        (["article", "shared", "hearing"], "Cannot merge “article”"),
+        (["people", "john-mccain"], "the following arguments are required: duplicates"),
+    ],
+)
+def test_the_command_refuses_with_a_message(mccains, args, message):
+    with pytest.raises(CommandError, match=message):
+        merge(*args)
+    assert Person.objects.count() == 2
+
+
+# The admin action.
+
+
+def changelist(model):
+    return reverse(f"admin:archive_{model._meta.model_name}_changelist")
+
+
+def test_the_admin_confirmation_shows_what_moves(mccains, editor_client):
+    survivor, duplicate = mccains
+    response = editor_client.post(
+        changelist(Person),
+        {"action": "merge_selected", "_selected_action": [survivor.pk, duplicate.pk]},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Choose the record to keep" in page
+    for text in ("2 articles", "1 events", "1 quotations", "2 affiliations", "J. McCain"):
+        assert text in page
+    assert Person.objects.count() == 2  # nothing merged yet
+
+
+def test_the_admin_merges_into_the_record_chosen(mccains, editor_client):
+    survivor, duplicate = mccains
+    response = editor_client.post(
+        changelist(Person),
+        {
+            "action": "merge_selected",
+            "_selected_action": [survivor.pk, duplicate.pk],
+            "survivor": duplicate.pk,
+            "post": "yes",
+        },
+        follow=True,
+    )
+    assert "Merged “John McCain” into “McCain”" in response.content.decode()
+    assert list(Person.objects.all()) == [duplicate]
+    duplicate.refresh_from_db()
+    assert "John McCain" in duplicate.alias_list
+
+
+def test_one_record_is_not_a_merge(mccains, editor_client):
+    survivor, _ = mccains
+    response = editor_client.post(
+        changelist(Person),
+        {"action": "merge_selected", "_selected_action": [survivor.pk]},
+        follow=True,
+    )
+    assert "Select two or more records" in response.content.decode()
+
+
+def test_contributors_cannot_merge(mccains, contributor_client):
+    survivor, duplicate = mccains
+    response = contributor_client.get(changelist(Person))
+    assert "merge_selected" not in response.content.decode()
+    contributor_client.post(
+        changelist(Person),
+        {
+            "action": "merge_selected",
+            "_selected_action": [survivor.pk, duplicate.pk],
+            "survivor": survivor.pk,
+            "post": "yes",
+        },
+    )
+    assert Person.objects.count() == 2
+
+
+def test_contributors_cannot_merge_drafts_either(contributor_client):
+    first, second = draft(Place, name="A", slug="a"), draft(Place, name="B", slug="b")
+    contributor_client.post(
+        changelist(Place),
+        {
+            "action": "merge_selected",
+            "_selected_action": [first.pk, second.pk],
+            "survivor": first.pk,
+            "post": "yes",
+        },
+    )
+    assert Place.objects.count() == 2
+
+
+@pytest.mark.parametrize("model", [Person, Organization, Place], ids=lambda m: m.__name__)
+def test_editors_are_offered_the_merge_on_people_organisations_and_places(editor_client, model):
+    assert "merge_selected" in editor_client.get(changelist(model)).content.decode()
+
+
+@pytest.mark.parametrize("model", [Article, Event, Quotation], ids=lambda m: m.__name__)
+def test_other_kinds_have_no_merge(editor_client, model):
+    assert "merge_selected" not in editor_client.get(changelist(model)).content.decode()
+
+
+def test_a_draft_survivor_keeps_its_status(client):
+    survivor = draft(Person, name="Kept", slug="kept")
+    publish(Person, name="Gone", slug="gone")
+    merge("person", "kept", "gone")
+    survivor.refresh_from_db()
+    assert survivor.status == Status.DRAFT
+    # Its old addresses are as private as it is.
+    assert client.get("/people/gone/").status_code == 404
