@@ -12,10 +12,14 @@ index is brought in step with the survivor's names and the page cache follows th
 
 from dataclasses import dataclass, field
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from .models import OldSlug
+from . import history
+from .models import Merge, OldSlug
 from .models.base import lines
 from .registry import BY_MODEL, KINDS
 from .search.index import batched, reindex, reindex_with_dependents
@@ -182,17 +186,29 @@ def plan(survivor, duplicates):
     return Plan(survivor, duplicates, moves, aliases, old_slugs)
 
 
-def merge(survivor, duplicates):
-    """Merge ``duplicates`` into ``survivor`` in one transaction; returns the ``Plan`` done."""
+def merge(survivor, duplicates, user=None):
+    """Merge ``duplicates`` into ``survivor`` in one transaction, recorded as one revision
+    ("Merged X into Y") that ``revert_merge`` can undo; returns the ``Plan`` done."""
+    model = type(survivor)
     with transaction.atomic(), batched():
-        model = type(survivor)
         survivor = model._default_manager.select_for_update().get(pk=survivor.pk)
         done = plan(survivor, duplicates)
+        # A revision written as the merge goes (reversion would leave out the versions of
+        # records deleted by its end): first the duplicates as they are, links and rows
+        # included, which reverting restores.
+        revision = history.open_revision(user=user, comment=done.description, action="merge")
+        revision.record(done.duplicates)
         pks = [record.pk for record in done.duplicates]
-        for link in links_of(model):
-            _move_links(link, survivor.pk, pks)
-        for rows in rows_of(model):
-            _move_rows(rows, survivor.pk, pks)
+        undo = {
+            "survivor": {name: getattr(survivor, name) for name in _taken_fields(done.kind)},
+            "tags_added": sorted(
+                {tag.name for moves in done.moves for tag in moves.tags}
+                - {tag.name for tag in survivor.tags.all()}
+            ),
+            "slugs": {str(record.pk): record.slug for record in done.duplicates},
+            "links": [_move_links(link, survivor.pk, pks) for link in links_of(model)],
+            "rows": [_move_rows(rows, survivor.pk, pks) for rows in rows_of(model)],
+        }
         tags = {tag.pk: tag for moves in done.moves for tag in moves.tags}
         if tags:
             survivor.tags.add(*tags.values())
@@ -200,13 +216,77 @@ def merge(survivor, duplicates):
         survivor.save()
         # Their earlier old slugs lead to the survivor now; then the duplicates go, and their
         # own slugs become old slugs of the survivor.
-        OldSlug.objects.of_kind(model).filter(object_id__in=pks).update(object_id=survivor.pk)
-        slugs = [record.slug for record in done.duplicates]
+        old = OldSlug.objects.of_kind(model).filter(object_id__in=pks)
+        undo["old_slugs"] = [[slug, pk] for slug, pk in old.values_list("slug", "object_id")]
+        old.update(object_id=survivor.pk)
         model._default_manager.filter(pk__in=pks).delete()
-        for slug in slugs:
-            OldSlug.objects.remember(survivor, slug)
+        for record in done.duplicates:
+            OldSlug.objects.remember(survivor, record.slug)
+        # Then the survivor and every record whose links moved, as they are now.
+        revision.record([survivor])
+        _record_moved(undo, revision)
         reindex_with_dependents(model, [survivor.pk])
+        Merge.objects.create(
+            revision=revision.revision,
+            content_type=ContentType.objects.get_for_model(model),
+            survivor_id=survivor.pk,
+            description=done.description,
+            undo=undo,
+        )
     return done
+
+
+def revert_merge(merge_record, user=None):
+    """Undo a merge: the duplicates come back (as the merge's revision kept them) with their
+    links, rows and old slugs, and the survivor loses the names, tags and old slugs it gained.
+    One revision ("Reverted: Merged X into Y"), one transaction; refused, with the reason, if
+    it was reverted already, the survivor is gone or a duplicate's slug is taken since."""
+    model = merge_record.content_type.model_class()
+    undo = merge_record.undo
+    comment = f"Reverted: {merge_record.description}"
+    with history.recording(user=user, comment=comment, action="revert"), batched():
+        merge_record = Merge.objects.select_for_update().get(pk=merge_record.pk)
+        if merge_record.reverted_at:
+            raise ValidationError(f"“{merge_record.description}” was reverted already.")
+        survivor = model._default_manager.filter(pk=merge_record.survivor_id).first()
+        if survivor is None:
+            raise ValidationError(
+                "The record the merge kept has been deleted since: restore it first "
+                f"({merge_record.description})."
+            )
+        slugs = {int(pk): slug for pk, slug in undo["slugs"].items()}
+        taken = model._default_manager.filter(slug__in=slugs.values()).exclude(pk__in=slugs)
+        for record in taken[:1]:
+            raise ValidationError(
+                f"The address “{record.slug}” now belongs to “{record}”: change its slug "
+                "before reverting the merge."
+            )
+        kind = OldSlug.objects.of_kind(model)
+        kind.filter(slug__in=slugs.values(), object_id=survivor.pk).delete()
+        for pk in slugs:
+            history.revert(history.version_in(model, merge_record.revision, pk=pk), user=user)
+        for slug, pk in undo["old_slugs"]:
+            kind.filter(slug=slug).update(object_id=pk)
+        for entry in undo["links"]:
+            _unmove_links(entry, survivor.pk)
+        for entry in undo["rows"]:
+            _unmove_rows(entry, survivor.pk)
+        survivor.refresh_from_db()
+        for name, value in undo["survivor"].items():
+            setattr(survivor, name, value)
+        if undo["tags_added"]:
+            survivor.tags.remove(*undo["tags_added"])
+        survivor.save()
+        _record_moved(undo)
+        reindex_with_dependents(model, [survivor.pk, *slugs])
+        merge_record.reverted_at = timezone.now()
+        merge_record.save(update_fields=["reverted_at"])
+    return merge_record
+
+
+def _taken_fields(kind):
+    """The survivor's fields a merge adds to: its one-per-line lists and its description."""
+    return [*kind.list_fields, *(["description"] if "description" in kind.scalar_fields else [])]
 
 
 def _take_names(survivor, done):
@@ -232,11 +312,15 @@ def _chunks(items):
 
 
 def _move_links(link, survivor_pk, pks):
-    """Point the duplicates' links at the survivor, leaving out any it already has."""
+    """Point the duplicates' links at the survivor, leaving out any it already has; returns
+    what reverting needs: [other, duplicate, moved] for each link."""
     rows = link.through.objects
     seen = set(rows.filter(**{link.own: survivor_pk}).values_list(link.other, flat=True))
-    moving, dropped = [], []
-    for pk, other in rows.filter(**{f"{link.own}__in": pks}).values_list("pk", link.other):
+    moving, dropped, undo = [], [], []
+    for pk, own, other in rows.filter(**{f"{link.own}__in": pks}).values_list(
+        "pk", link.own, link.other
+    ):
+        undo.append([other, own, other not in seen])
         (dropped if other in seen else moving).append(pk)
         seen.add(other)
     for chunk in _chunks(moving):
@@ -244,32 +328,115 @@ def _move_links(link, survivor_pk, pks):
     for chunk in _chunks(dropped):
         rows.filter(pk__in=chunk).delete()
     reindex(link.other_model, seen)
+    return {
+        "through": link.through._meta.label,
+        "own": link.own,
+        "other": link.other,
+        "model": link.other_model._meta.label,
+        "links": undo,
+    }
+
+
+def _unmove_links(entry, survivor_pk):
+    through = apps.get_model(entry["through"])
+    own, other = f"{entry['own']}_id", f"{entry['other']}_id"
+    moved = [other_pk for other_pk, _, was_moved in entry["links"] if was_moved]
+    for chunk in _chunks(moved):
+        through.objects.filter(**{own: survivor_pk, f"{other}__in": chunk}).delete()
+    existing = apps.get_model(entry["model"])._default_manager.values_list("pk", flat=True)
+    present = set()
+    for chunk in _chunks([other_pk for other_pk, _, _ in entry["links"]]):
+        present.update(existing.filter(pk__in=chunk))
+    through.objects.bulk_create(
+        [
+            through(**{own: duplicate_pk, other: other_pk})
+            for other_pk, duplicate_pk, _ in entry["links"]
+            if other_pk in present  # a record deleted since has no link to restore
+        ],
+        batch_size=CHUNK_SIZE,
+        ignore_conflicts=True,
+    )
+    reindex(apps.get_model(entry["model"]), present)
 
 
 def _move_rows(rows, survivor_pk, pks):
     """Point other rows' foreign key at the survivor. A row that is not a record (an
-    affiliation) and would repeat one the survivor has is deleted instead."""
+    affiliation) and would repeat one the survivor has is deleted instead. Returns what
+    reverting needs."""
     manager = rows.model._default_manager
-    if rows.is_record:
-        moved = list(manager.filter(**{f"{rows.field}__in": pks}).values_list("pk", flat=True))
-        for chunk in _chunks(moved):
-            # ``QuerySet.update`` (no status): the records keep their status and times.
-            manager.filter(pk__in=chunk).update(**{rows.field: survivor_pk})
-        reindex(rows.model, moved)
-        return
     fk = rows.model._meta.get_field(rows.field).attname
+    entry = {"model": rows.model._meta.label, "field": fk, "rows": []}
+    if rows.is_record:
+        moved = list(manager.filter(**{f"{fk}__in": pks}).values_list("pk", fk))
+        for chunk in _chunks([pk for pk, _ in moved]):
+            # ``QuerySet.update`` (no status): the records keep their status and times.
+            manager.filter(pk__in=chunk).update(**{fk: survivor_pk})
+        reindex(rows.model, [pk for pk, _ in moved])
+        entry["rows"] = [{"pk": pk, "duplicate": duplicate} for pk, duplicate in moved]
+        return entry
     others = [
         f.attname for f in rows.model._meta.concrete_fields if not f.primary_key and f.attname != fk
     ]
     seen = set(manager.filter(**{fk: survivor_pk}).values_list(*others))
     moving, dropped = [], []
-    for pk, *values in manager.filter(**{f"{fk}__in": pks}).values_list("pk", *others):
-        (dropped if tuple(values) in seen else moving).append(pk)
+    for pk, duplicate, *values in manager.filter(**{f"{fk}__in": pks}).values_list(
+        "pk", fk, *others
+    ):
+        was_moved = tuple(values) not in seen
+        (moving if was_moved else dropped).append(pk)
         seen.add(tuple(values))
+        entry["rows"].append(
+            {
+                "pk": pk,
+                "duplicate": duplicate,
+                "moved": was_moved,
+                "values": dict(zip(others, values, strict=True)),
+            }
+        )
     for chunk in _chunks(dropped):
         manager.filter(pk__in=chunk).delete()
     for chunk in _chunks(moving):
         manager.filter(pk__in=chunk).update(**{fk: survivor_pk})
+    return entry
+
+
+def _unmove_rows(entry, survivor_pk):
+    model = apps.get_model(entry["model"])
+    manager, fk = model._default_manager, entry["field"]
+    if model in BY_MODEL:
+        by_duplicate = {}
+        for row in entry["rows"]:
+            by_duplicate.setdefault(row["duplicate"], []).append(row["pk"])
+        for duplicate, pks in by_duplicate.items():
+            for chunk in _chunks(pks):
+                # Only those still pointing at the survivor: a later edit stands.
+                manager.filter(pk__in=chunk, **{fk: survivor_pk}).update(**{fk: duplicate})
+            reindex(model, pks)
+        return
+    moved = [row["pk"] for row in entry["rows"] if row["moved"]]
+    for chunk in _chunks(moved):
+        manager.filter(pk__in=chunk, **{fk: survivor_pk}).delete()
+    for row in entry["rows"]:
+        # The duplicate's version restored its rows already; this makes sure of each.
+        values = {**row["values"], fk: row["duplicate"]}
+        related = [f for f in model._meta.concrete_fields if f.is_relation and f.attname in values]
+        restorable = all(
+            f.related_model._default_manager.filter(pk=values[f.attname]).exists() for f in related
+        )
+        if restorable and not manager.filter(**values).exists():
+            manager.create(**values)
+
+
+def _record_moved(undo, revision=history):
+    """Keep the records whose links or foreign keys moved, as they are now, in ``revision``
+    (an open revision, or the one being recorded): their versions hold their links."""
+    for entry in undo["links"]:
+        model = apps.get_model(entry["model"])
+        revision.record_pks(model, sorted({other for other, _, _ in entry["links"]}))
+    for entry in undo["rows"]:
+        model = apps.get_model(entry["model"])
+        if model in BY_MODEL:
+            revision.record_pks(model, [row["pk"] for row in entry["rows"]])
 
 
 def kind_named(word):

@@ -5,11 +5,14 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from reversion.models import Revision
 
+from archive import history
 from archive.models import (
     Affiliation,
     Article,
     Event,
+    Merge,
     OldSlug,
     Organization,
     Person,
@@ -270,3 +273,132 @@ def test_a_draft_survivor_keeps_its_status(client):
     assert survivor.status == Status.DRAFT
     # Its old addresses are as private as it is.
     assert client.get("/people/gone/").status_code == 404
+
+
+# History: the merge is one revision, and it can be reverted.
+
+
+def merge_in_admin(client, survivor, *duplicates):
+    model = type(survivor)
+    return client.post(
+        changelist(model),
+        {
+            "action": "merge_selected",
+            "_selected_action": [survivor.pk, *(record.pk for record in duplicates)],
+            "survivor": survivor.pk,
+            "post": "yes",
+        },
+        follow=True,
+    )
+
+
+def revert_in_admin(client, merge_record):
+    return client.post(
+        changelist(Merge),
+        {"action": "revert_selected", "_selected_action": [merge_record.pk]},
+        follow=True,
+    )
+
+
+def test_the_merge_is_one_revision_in_history(mccains, editor_client, editor):
+    survivor, duplicate = mccains
+    merge_in_admin(editor_client, survivor, duplicate)
+    (revision,) = Revision.objects.all()
+    assert revision.comment == "Merged “McCain” into “John McCain”"
+    assert revision.user == editor
+    assert revision.merge.survivor_id == survivor.pk
+    kept = {(v.content_type.model, int(v.object_id)) for v in revision.version_set.all()}
+    article_pks = {a.pk for a in Article.objects.all()}
+    assert {("person", survivor.pk), ("person", duplicate.pk)} <= kept
+    assert {("article", pk) for pk in article_pks} <= kept
+    # The survivor's version is what it became; the duplicate's, what it was.
+    assert "McCain" in history.snapshot(history.version_in(survivor, revision)).fields["aliases"]
+    old = history.snapshot(history.version_in(Person, revision, pk=duplicate.pk))
+    assert old.fields["name"] == "McCain"
+    assert len(old.rows["affiliations"]) == 2
+    assert old.tags == ["senators"]
+
+
+def test_reverting_the_merge_restores_the_duplicate_with_its_links(mccains, editor_client, client):
+    survivor, duplicate = mccains
+    before = {
+        "articles": sorted(a.slug for a in duplicate.articles.all()),
+        "events": [e.slug for e in duplicate.events.all()],
+        "quotations": [q.slug for q in duplicate.quotations.all()],
+        "affiliations": sorted((a.organization.slug, a.role) for a in duplicate.affiliations.all()),
+    }
+    merge_in_admin(editor_client, survivor, duplicate)
+    merge_record = Merge.objects.get()
+    page = editor_client.get(changelist(Merge)).content.decode()
+    assert "Merged “McCain” into “John McCain”" in page
+    response = revert_in_admin(editor_client, merge_record)
+    assert "Reverted: Merged “McCain” into “John McCain”" in response.content.decode()
+
+    restored = Person.objects.get(pk=duplicate.pk)
+    assert (restored.name, restored.slug, restored.aliases) == ("McCain", "mccain", "J. McCain")
+    assert sorted(a.slug for a in restored.articles.all()) == before["articles"]
+    assert [e.slug for e in restored.events.all()] == before["events"]
+    assert [q.slug for q in restored.quotations.all()] == before["quotations"]
+    assert (
+        sorted((a.organization.slug, a.role) for a in restored.affiliations.all())
+        == before["affiliations"]
+    )
+    assert [tag.name for tag in restored.tags.all()] == ["senators"]
+    survivor.refresh_from_db()
+    assert survivor.aliases == "Senator McCain"
+    assert survivor.roles == ""
+    assert sorted(a.slug for a in survivor.articles.all()) == ["shared"]
+    assert not survivor.events.exists() and not survivor.quotations.exists()
+    assert [(a.organization.slug, a.role) for a in survivor.affiliations.all()] == [
+        ("senate", "Senator")
+    ]
+    assert sorted(tag.name for tag in survivor.tags.all()) == ["arizona", "senators"]
+    assert not OldSlug.objects.exists()
+    editor_client.logout()
+    assert client.get("/people/mccain/").status_code == 200
+    assert "Hearing on Camp Liberty" not in client.get("/people/john-mccain/").content.decode()
+    # The revert is a revision of its own.
+    assert Revision.objects.filter(comment__startswith="Reverted: Merged").count() == 1
+    merge_record.refresh_from_db()
+    assert merge_record.reverted_at is not None
+
+
+def test_a_merge_is_reverted_once(mccains, editor_client):
+    merge_in_admin(editor_client, *mccains)
+    merge_record = Merge.objects.get()
+    revert_in_admin(editor_client, merge_record)
+    response = revert_in_admin(editor_client, merge_record)
+    assert "was reverted already" in response.content.decode()
+    assert Person.objects.count() == 2
+
+
+def test_reverting_refuses_when_the_address_is_taken_since(mccains, editor_client):
+    merge_in_admin(editor_client, *mccains)
+    publish(Person, name="Another McCain", slug="mccain")
+    response = revert_in_admin(editor_client, Merge.objects.get())
+    assert "The address “mccain” now belongs to “Another McCain”" in response.content.decode()
+    assert Person.objects.count() == 2
+    assert Merge.objects.get().reverted_at is None
+
+
+def test_reverting_a_place_merge_gives_the_events_back(editor_client):
+    survivor = publish(Place, name="Camp Ashraf", slug="camp-ashraf")
+    duplicate = publish(Place, name="Ashraf", slug="ashraf")
+    event = publish(Event, title="Raid", slug="raid", place=duplicate)
+    merge_in_admin(editor_client, survivor, duplicate)
+    event.refresh_from_db()
+    assert event.place == survivor
+    revert_in_admin(editor_client, Merge.objects.get())
+    event.refresh_from_db()
+    assert event.place_id == duplicate.pk
+    survivor.refresh_from_db()
+    assert survivor.aliases == ""
+
+
+def test_contributors_cannot_revert_a_merge(mccains, contributor_client):
+    merge("person", "john-mccain", "mccain")
+    merge_record = Merge.objects.get()
+    revert_in_admin(contributor_client, merge_record)
+    merge_record.refresh_from_db()
+    assert merge_record.reverted_at is None
+    assert Person.objects.count() == 1

@@ -8,7 +8,9 @@ from .base import (
     TagFilter,
     year_filter,
 )
-from .merging import MergeMixin, merge_selected
+from .merging import MergeAdmin, MergeMixin, merge_selected
+
+__all__ = ["MergeAdmin"]
 
 admin.site.site_header = "Archive administration"
 admin.site.site_title = "Archive"

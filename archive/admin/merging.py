@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 
 from .. import merging
+from ..models import Merge
 from .base import can_publish
 
 
@@ -41,7 +42,7 @@ def merge_selected(modeladmin, request, queryset):
         survivor = by_pk[chosen]
         duplicates = [record for pk, record in by_pk.items() if pk != chosen]
         try:
-            done = merging.merge(survivor, duplicates)
+            done = merging.merge(survivor, duplicates, user=request.user)
         except ValidationError as error:
             modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
             return None
@@ -63,3 +64,51 @@ def merge_selected(modeladmin, request, queryset):
         "media": modeladmin.media,
     }
     return TemplateResponse(request, "admin/archive/merge_confirmation.html", context)
+
+
+@admin.action(description="Revert the selected merges", permissions=["revert"])
+def revert_selected(modeladmin, request, queryset):
+    for merge in queryset.select_related("content_type"):
+        if not may_merge(request, merge.content_type.model_class()):
+            raise PermissionDenied
+        try:
+            merging.revert_merge(merge, user=request.user)
+        except ValidationError as error:
+            modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
+            continue
+        modeladmin.message_user(request, f"Reverted: {merge.description}.", messages.SUCCESS)
+    return None
+
+
+@admin.register(Merge)
+class MergeAdmin(admin.ModelAdmin):
+    """Merges as they were done, each revertable (Editors only); read-only otherwise."""
+
+    list_display = ["description", "merged_at", "merged_by", "reverted_at"]
+    list_select_related = ["revision__user"]
+    actions = [revert_selected]
+    fields = ["description", "merged_at", "merged_by", "reverted_at"]
+    readonly_fields = fields
+
+    @admin.display(description="merged at", ordering="revision__date_created")
+    def merged_at(self, obj):
+        return obj.revision.date_created
+
+    @admin.display(description="merged by")
+    def merged_by(self, obj):
+        return obj.revision.user or "a command"
+
+    def has_revert_permission(self, request):
+        return any(may_merge(request, kind.model) for kind in merging.mergeable_kinds())
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
