@@ -163,7 +163,7 @@ def test_dry_run_writes_nothing(mccains):
     [
         (["person", "john-mccain", "nobody"], "No person has the slug “nobody”"),
         (["person", "nobody", "mccain"], "No person has the slug “nobody”"),
-        (["person", "john-mccain", "senate"], "“senate” is a organisation, not a person"),
+        (["person", "john-mccain", "senate"], "“senate” is an organisation, not a person"),
         (["person", "john-mccain", "john-mccain"], "is the survivor and cannot also be"),
         (["person", "john-mccain", "mccain", "mccain"], "A duplicate is named twice"),
         (["article", "shared", "hearing"], "Cannot merge “article”"),

@@ -185,3 +185,13 @@ def test_the_redirect_costs_few_queries(client, django_assert_max_num_queries):
     # The page cache's stamp is off; the miss on current slugs, then the old slug.
     with django_assert_max_num_queries(2):
         assert client.get("/people/jane/").status_code == 301
+
+
+def test_the_old_slug_kept_is_the_one_stored_when_the_record_was_last_read(client):
+    person = publish(Person, name="Jane", slug="jane")
+    Person.objects.filter(pk=person.pk).update(slug="jane-b")  # elsewhere, without save()
+    person.refresh_from_db()
+    person.slug = "jane-c"
+    person.save()
+    assert list(OldSlug.objects.values_list("slug", flat=True)) == ["jane-b"]
+    assert client.get("/people/jane-b/")["Location"] == "/people/jane-c/"

@@ -29,6 +29,11 @@ from ..search.index import batched, reindex_with_dependents
 from .moves import links_of, move_links, move_rows, record_moved, rows_of, unmove_links, unmove_rows
 
 
+def a(noun):
+    """ "a person", "an organisation"."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
 def mergeable_kinds():
     """The kinds whose records may be merged: those with other names (aliases) to keep."""
     return [kind for kind in KINDS.values() if "aliases" in kind.list_fields]
@@ -83,8 +88,8 @@ def check(survivor, duplicates):
     for record in duplicates:
         if type(record) is not model:
             raise ValidationError(
-                f"“{record}” is a {record._meta.verbose_name}, not a "
-                f"{model._meta.verbose_name}: only records of one kind can be merged."
+                f"“{record}” is {a(record._meta.verbose_name)}, not "
+                f"{a(model._meta.verbose_name)}: only records of one kind can be merged."
             )
         if record.pk == survivor.pk:
             raise ValidationError(
@@ -265,7 +270,7 @@ def records_at(kind, slugs):
         for other in KINDS.values():
             if other is not kind and other.model._default_manager.filter(slug=slug).exists():
                 raise ValidationError(
-                    f"“{slug}” is a {other.verbose_name}, not a {kind.verbose_name}: "
+                    f"“{slug}” is {a(other.verbose_name)}, not {a(kind.verbose_name)}: "
                     "only records of one kind can be merged."
                 )
         raise ValidationError(f"No {kind.verbose_name} has the slug “{slug}”.")

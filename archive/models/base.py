@@ -245,6 +245,11 @@ class Record(models.Model):
         record._stored_slug = record.__dict__.get("slug")
         return record
 
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None or "slug" in fields:
+            self._stored_slug = self.__dict__.get("slug")
+
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
