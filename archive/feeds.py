@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -11,6 +12,7 @@ from django.utils.html import escape
 
 from .models import Article, Person
 from .tagging import public_tag_or_404
+from .views.moved import moved_or_404
 from .views.params import text_param
 
 
@@ -90,6 +92,15 @@ class TagArticlesFeed(ArticlesFeed):
 
 
 class PersonArticlesFeed(ArticlesFeed):
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except Http404:
+            # A person's old slug: a 301 to the feed at the current one.
+            slug = kwargs["slug"]
+            records = Person.objects.published()
+            return moved_or_404(request, records, slug, f"No person at “{slug}”.")
+
     def get_object(self, request, slug):
         return get_object_or_404(Person.objects.published(), slug=slug)
 

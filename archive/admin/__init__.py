@@ -8,6 +8,9 @@ from .base import (
     TagFilter,
     year_filter,
 )
+from .merging import MergeAdmin, MergeMixin, merge_selected
+
+__all__ = ["MergeAdmin"]
 
 admin.site.site_header = "Archive administration"
 admin.site.site_title = "Archive"
@@ -34,7 +37,8 @@ class OrganizationMembersInline(AffiliationInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(RecordAdmin):
+class OrganizationAdmin(MergeMixin, RecordAdmin):
+    actions = [*RecordAdmin.actions, merge_selected]
     list_display = ["name", "acronym", "kind", "status", "tag_list", "updated_at"]
     list_filter = ["status", "kind", TagFilter]
     search_fields = ["name", "acronym", "aliases", "slug"]
@@ -48,7 +52,8 @@ class OrganizationAdmin(RecordAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(RecordAdmin):
+class PersonAdmin(MergeMixin, RecordAdmin):
+    actions = [*RecordAdmin.actions, merge_selected]
     list_display = ["name", "sort_name", "status", "tag_list", "updated_at"]
     list_filter = ["status", TagFilter]
     search_fields = ["name", "sort_name", "aliases", "roles", "slug"]
@@ -62,7 +67,8 @@ class PersonAdmin(RecordAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(RecordAdmin):
+class PlaceAdmin(MergeMixin, RecordAdmin):
+    actions = [*RecordAdmin.actions, merge_selected]
     list_display = ["name", "kind", "status", "tag_list", "updated_at"]
     list_filter = ["status", "kind", TagFilter]
     search_fields = ["name", "aliases", "slug"]

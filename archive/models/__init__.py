@@ -4,6 +4,8 @@ from .dates import PartialDate, PartialDateField
 from .entities import Affiliation, Organization, Person, Place
 from .events import Event
 from .imports import ImportRun
+from .merges import Merge
+from .old_slugs import OldSlug
 from .quotations import Quotation
 from .tag_uses import TagUse
 
@@ -12,6 +14,8 @@ __all__ = [
     "Article",
     "Event",
     "ImportRun",
+    "Merge",
+    "OldSlug",
     "Organization",
     "PartialDate",
     "PartialDateField",

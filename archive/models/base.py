@@ -223,6 +223,12 @@ class Record(models.Model):
         if not self.slug:
             self.slug = self.make_unique_slug()
         super().save(*args, **kwargs)
+        stored, self._stored_slug = getattr(self, "_stored_slug", None), self.slug
+        if stored and stored != self.slug:
+            # The old address keeps working (a 301 to the new one): see models/old_slugs.py.
+            from .old_slugs import OldSlug
+
+            OldSlug.objects.remember(self, stored)
 
     def get_absolute_url(self):
         return reverse(self.detail_url_name, kwargs={"slug": self.slug})
@@ -231,6 +237,18 @@ class Record(models.Model):
         super().clean()
         if not self.slug:
             self.slug = self.make_unique_slug()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        record = super().from_db(db, field_names, values)
+        # The slug as stored: a change on save keeps the old one (models/old_slugs.py).
+        record._stored_slug = record.__dict__.get("slug")
+        return record
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None or "slug" in fields:
+            self._stored_slug = self.__dict__.get("slug")
 
     @property
     def is_published(self):

@@ -21,6 +21,7 @@ from ..accounts.two_factor import may_preview_drafts
 from ..models import Affiliation, Article, Event, Organization, Person, Place, Quotation
 from ..rendering import render_body
 from .meta import PageMeta, canonical_url
+from .moved import moved_or_404
 from .pagination import page_size
 
 
@@ -78,19 +79,34 @@ class RecordDetail(DetailView):
     def citation(self, record, url):
         return []
 
-    def get_queryset(self):
+    def visible(self):
+        """The records of this kind the reader may open (staff also drafts, to preview)."""
         if may_preview_drafts(self.request.user):
-            records = self.model.objects.all()
-        else:
-            records = self.model.objects.published()
-        return self.with_related(records.prefetch_related("tags"))
+            return self.model.objects.all()
+        return self.model.objects.published()
+
+    def get_queryset(self):
+        return self.with_related(self.visible().prefetch_related("tags"))
+
+    def missing(self, slug):
+        return f"The archive has no {self.kind} at the address “{slug}”."
 
     def get_object(self, queryset=None):
         slug = self.kwargs["slug"]
         try:
             return self.get_queryset().get(slug=slug)
         except self.model.DoesNotExist:
-            raise Http404(f"The archive has no {self.kind} at the address “{slug}”.") from None
+            raise Http404(self.missing(slug)) from None
+
+    def get(self, request, *args, **kwargs):
+        """The record's page; at a slug no record has now, a 301 to the current address of
+        the record that had it (see ``moved.py``), or a 404."""
+        slug = self.kwargs["slug"]
+        try:
+            self.object = self.get_queryset().get(slug=slug)
+        except self.model.DoesNotExist:
+            return moved_or_404(request, self.visible(), slug, self.missing(slug))
+        return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
