@@ -40,6 +40,7 @@ from .locking import import_transaction
 TAG_KEY = "tag"
 UNDO_ACTION = "undo"
 DELETE_CHUNK = 500
+IN_CHUNK = 5000
 SHOWN_PER_LIST = 100
 
 
@@ -175,6 +176,7 @@ def plan_undo(run):
     plan = UndoPlan(run)
     for kind in LINK_ORDER:
         _plan_kind(plan, kind, revisions, run.highest_pks.get(kind.name, 0))
+    _keep_what_others_link_to(plan, revisions)
     plan.new_tags = Tag.objects.filter(pk__gt=run.highest_pks.get(TAG_KEY, 0)).count()
     return plan
 
@@ -228,6 +230,64 @@ def _plan_kind(plan, kind, revisions, highest):
             plan.kept.append(
                 Kept(entry, "has no version from before the run (it predates the history)")
             )
+
+
+def _written_by_run(model, revisions):
+    """A subquery of the primary keys of ``model``'s records the run's revisions hold."""
+    return (
+        Version.objects.filter(
+            revision_id__in=revisions, content_type=ContentType.objects.get_for_model(model)
+        )
+        .annotate(as_pk=Cast("object_id", models.BigIntegerField()))
+        .values("as_pk")
+    )
+
+
+def _keep_what_others_link_to(plan, revisions):
+    """A record the run created that a record outside the run links to now was linked to
+    after the run (it did not exist before): removing it would change that record too, so
+    it is kept, like any record changed after the run. A query per link between kinds (per
+    ``IN_CHUNK`` records removed)."""
+    for kind in LINK_ORDER:
+        removed = {entry.pk: entry for entry in plan.removed[kind.name]}
+        linked_from = {}  # pk -> "kind slug" of a record linking to it
+        pks = sorted(removed)
+        for start in range(0, len(pks), IN_CHUNK):
+            for pk, linker in _linked_from_outside(kind, pks[start : start + IN_CHUNK], revisions):
+                linked_from.setdefault(pk, linker)
+        if linked_from:
+            plan.removed[kind.name] = [e for e in removed.values() if e.pk not in linked_from]
+            plan.kept += [
+                Kept(removed[pk], f"{linked_from[pk]} links to it since the run")
+                for pk in sorted(linked_from)
+            ]
+
+
+def _linked_from_outside(kind, pks, revisions):
+    """(pk, "kind slug") for each record outside the run linking to one of ``pks``."""
+    for other in LINK_ORDER:
+        outside = _written_by_run(other.model, revisions)
+        for link in other.model._meta.many_to_many:
+            if link.related_model is not kind.model:
+                continue
+            source, target = link.m2m_field_name(), link.m2m_reverse_field_name()
+            rows = (
+                link.remote_field.through._default_manager.filter(**{f"{target}__in": pks})
+                .exclude(**{f"{source}__in": outside})
+                .values_list(target, f"{source}__slug")
+                .order_by()
+            )
+            yield from ((pk, f"{other.name} {slug}") for pk, slug in rows)
+        for name, target_model in other.foreign_keys.items():
+            if target_model is not kind.model:
+                continue
+            rows = (
+                other.model._default_manager.filter(**{f"{name}__in": pks})
+                .exclude(pk__in=outside)
+                .values_list(name, "slug")
+                .order_by()
+            )
+            yield from ((pk, f"{other.name} {slug}") for pk, slug in rows)
 
 
 def _changed(version):
