@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "archive",
     "archive.search",
+    "reversion",
+    "archive.history",
 ]
 
 MIDDLEWARE = [
