@@ -48,8 +48,10 @@ class RecordWriter:
     yielding :class:`~.items.Record`; it is used only to name where a duplicate first appeared.
     """
 
-    def __init__(self, problems, import_run=None, earlier_records=None, notice=None):
+    def __init__(self, problems, import_run=None, earlier_records=None, notice=None, revision=None):
         self.problems = problems
+        self.revision = revision  # history.OpenRevision: the run's, which flush() writes to
+        self.written = defaultdict(list)  # model -> pks created or updated since the last flush
         self.notice = notice or (lambda location, message: None)
         self.import_run = import_run
         self.counts = defaultdict(Counter)
@@ -72,6 +74,12 @@ class RecordWriter:
     def flush(self):
         self._insert_new()
         self.relations.flush()
+        if self.revision is not None:
+            # Versions of what the chunk created or updated, links and tags now written:
+            # a few queries per kind per chunk, none per record.
+            for model, pks in self.written.items():
+                self.revision.record_pks(model, pks)
+        self.written.clear()
 
     def skip(self, kind_name, number=1):
         self.counts[kind_name]["skipped"] += number
@@ -180,6 +188,7 @@ class RecordWriter:
         self.relations.write(kind, instance, change.resolved, change.is_new)
         if change.is_new:
             self.records_met.created(kind.model, instance.pk)
+        self.written[kind.model].append(instance.pk)
         self.relations.remember(kind.model, instance.slug, instance.pk)
 
     def _write_tag(self, data, location):
