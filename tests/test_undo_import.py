@@ -205,6 +205,41 @@ def test_a_record_created_by_the_run_and_changed_later_is_kept_with_force(seed, 
     assert Person.objects.get(slug="john-kerry").name == "John Kerry"
 
 
+def test_a_later_save_that_kept_no_version_stops_the_undo_too(seed, tmp_path):
+    run = import_document(tmp_path, UPDATE)
+    kerry = Person.objects.get(slug="john-kerry")
+    kerry.description = "Saved by a path that keeps no version."
+    kerry.save()
+    with pytest.raises(CommandError, match="person john-kerry"):
+        undo(run)
+    undo(run, "--force")
+    kerry.refresh_from_db()
+    assert (kerry.name, kerry.description) == (
+        "John F. Kerry",
+        "Saved by a path that keeps no version.",
+    )
+
+
+def test_a_new_record_that_a_later_record_links_to_is_not_removed_from_under_it(seed, tmp_path):
+    run = import_document(tmp_path, UPDATE)
+    later = {
+        "format": "archive",
+        "version": 1,
+        "quotations": [{"slug": "later-words", "text": "Later words.", "people": ["hana-samadi"]}],
+    }
+    import_document(tmp_path, later, "later.json")
+    with pytest.raises(CommandError) as refused:
+        undo(run)
+    assert "person hana-samadi" in str(refused.value)
+    assert "quotation later-words links to it" in str(refused.value)
+
+    undo(run, "--force")
+
+    hana = Person.objects.get(slug="hana-samadi")
+    assert slugs(hana.quotations) == ["later-words"]
+    assert Person.objects.get(slug="john-kerry").name == "John Kerry"
+
+
 def test_undoing_twice_is_a_clear_error(seed, tmp_path):
     run = import_document(tmp_path, UPDATE)
     undo(run)

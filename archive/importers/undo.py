@@ -191,9 +191,12 @@ def _plan_kind(plan, kind, revisions, highest):
     if not written:
         return
     as_pk = in_run.annotate(as_pk=Cast("object_id", models.BigIntegerField())).values("as_pk")
-    existing = dict(
-        kind.model._default_manager.filter(pk__in=as_pk).values_list("pk", "slug").order_by()
-    )
+    existing = {
+        pk: (slug, updated_at, import_run_id)
+        for pk, slug, updated_at, import_run_id in kind.model._default_manager.filter(pk__in=as_pk)
+        .values_list("pk", "slug", "updated_at", "import_run_id")
+        .order_by()
+    }
     others = Version.objects.filter(
         content_type=content_type, object_id__in=in_run.values("object_id")
     ).exclude(revision_id__in=revisions)
@@ -215,13 +218,22 @@ def _plan_kind(plan, kind, revisions, highest):
     for object_id in sorted(written, key=int):
         pk = int(object_id)
         created = pk > highest and object_id not in before
-        entry = Entry(kind, pk, existing.get(pk, ""), written[object_id], before.get(object_id))
         if pk not in existing:
             if not created:
+                entry = Entry(kind, pk, "", written[object_id])
                 plan.kept.append(Kept(entry, "deleted since the run; left deleted"))
             continue  # a record the run created and someone removed since: nothing to do
+        slug, updated_at, import_run_id = existing[pk]
+        entry = Entry(kind, pk, slug, written[object_id], before.get(object_id))
         if object_id in later:
             plan.kept.append(Kept(entry, _changed(later[object_id])))
+        elif import_run_id != plan.run.pk or (
+            plan.run.finished_at and updated_at > plan.run.finished_at
+        ):
+            # Written since by a path that kept no version: a later import, or a save.
+            by = f" by import run {import_run_id}" if import_run_id != plan.run.pk else ""
+            when = timezone.localtime(updated_at)
+            plan.kept.append(Kept(entry, f"changed on {when:%Y-%m-%d %H:%M}{by}"))
         elif created:
             plan.removed[kind.name].append(entry)
         elif entry.version is not None:
