@@ -23,6 +23,7 @@ from tests.fixtures.importing import FIXTURES, database_state, export, run_impor
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rendered_every_time")]
 
 ARTICLE = "a-shift-in-us-sympathies-regarding-the-mujahedeen-e-khalq"
+ARTICLE_TITLE = "A Shift in U.S. Sympathies Regarding the Mujahedeen e-Khalq?"
 SEED_TAGS = {"Iranian opposition", "refugees", "resettlement", "responsibility to protect"}
 # Updates two seed records (values, links, affiliations, tags) and creates a person.
 UPDATE = {
@@ -255,14 +256,14 @@ def test_an_unknown_run_is_a_clear_error(db):
 
 
 def test_the_undo_is_recorded_in_history(seed, tmp_path):
-    from reversion.models import Revision
+    from reversion.models import Revision, Version
 
     run = import_document(tmp_path, UPDATE)
     undo(run)
-    revision = Revision.objects.order_by("-pk").first()
-    assert f"Undo of import run {run.pk}" in revision.comment
-    restored = {version.object_repr for version in revision.version_set.all()}
-    assert "John Kerry" in restored
+    undone = Revision.objects.filter(comment__startswith=f"Undo of import run {run.pk} ")
+    kept = {version.object_repr for version in Version.objects.filter(revision__in=undone)}
+    assert {"John Kerry", "Hana Samadi", ARTICLE_TITLE} <= kept  # restored, and removed
+    assert {revision.origin.action for revision in undone} == {"undo"}
 
 
 @pytest.mark.skipif(

@@ -8,6 +8,7 @@ from django.db import models
 from taggit.models import Tag
 
 from ..models import Status
+from .history import HistoryAdminMixin
 
 NOT_ALLOWED_TO_PUBLISH = (
     "You can save drafts, but not publish: set the status to “Draft” and ask an Editor "
@@ -115,7 +116,7 @@ def unpublish_selected(modeladmin, request, queryset):
     modeladmin.message_user(request, f"Returned {updated} record(s) to draft.", messages.SUCCESS)
 
 
-class RecordAdmin(PublicationGuardMixin, admin.ModelAdmin):
+class RecordAdmin(HistoryAdminMixin, PublicationGuardMixin, admin.ModelAdmin):
     actions = [publish_selected, unpublish_selected]
     list_per_page = 50
     show_full_result_count = False

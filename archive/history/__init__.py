@@ -14,7 +14,7 @@ The API, all other code uses only this:
 ``record(objects)`` / ``record_pks(model, pks)``
     For writes that skip ``save()`` (``bulk_create``, ``QuerySet.update``): adds the records
     (as they are in the database now, for ``record_pks``) to the revision being recorded,
-    or to a new one. Relations are prefetched a query per relation per batch.
+    or to a new one. Relations are read a query per table per batch of 500.
 
 ``open_revision(user=None, import_run=None, comment="", action="")``
     An :class:`OpenRevision` saved at once, whose ``record``/``record_pks`` write versions to the
@@ -33,6 +33,13 @@ The API, all other code uses only this:
     Make the record (existing or deleted) what the version says, through ``save()`` and the
     relation managers, so the search index and the page cache follow; recorded as a revision.
 
+``record_deletion(objects, user=None)``
+    Before records are deleted: a last version of each, with what links to them from other
+    records, in a revision of its own; ``revert`` of it restores the record and those links.
+
+``without_versions(model, pks)``
+    Which of these records have no version yet (one query).
+
 ``deleted_versions(model)``
     The last version of each deleted record of a kind (to find and restore them).
 """
@@ -43,9 +50,9 @@ from dataclasses import dataclass, field
 
 import reversion
 from django.db import router, transaction
-from django.db.models import Min, prefetch_related_objects
+from django.db.models import Min
 
-from .serializer import FORMAT, Serializer
+from .serializer import FORMAT, RELATIONS_ATTRIBUTE, relations_of, serialize
 
 # Models are imported where used: this package is imported as the app loads.
 
@@ -58,13 +65,16 @@ __all__ = [
     "latest_version",
     "open_revision",
     "record",
+    "record_deletion",
     "record_pks",
     "recording",
+    "current_snapshot",
     "revert",
     "snapshot",
     "version_before",
     "version_in",
     "versions_of",
+    "without_versions",
 ]
 
 
@@ -88,22 +98,19 @@ def recording(user=None, import_run=None, comment="", action=""):
         yield
 
 
-def _relations(model):
-    """What a version holds beyond the row: links, tags, link rows (see ``serializer.py``)."""
-    from ..registry import BY_MODEL
-
-    kind = BY_MODEL[model]
-    return [*kind.links, "tags", *kind.link_rows]
-
-
-def _prefetched(objects):
-    """The objects with every relation a version holds prefetched (a query per relation)."""
+def _add(objects):
+    """Add records of one model to the active revision, their relations read a query per
+    table for the batch (see ``serializer.relations_of``)."""
     objects = list(objects)
-    if objects:
-        for obj in objects:
-            getattr(obj, "_prefetched_objects_cache", {}).clear()
-        prefetch_related_objects(objects, *_relations(type(objects[0])))
-    return objects
+    if not objects:
+        return
+    relations = relations_of(type(objects[0]), [obj.pk for obj in objects])
+    for obj in objects:
+        setattr(obj, RELATIONS_ATTRIBUTE, relations[obj.pk])
+        try:
+            reversion.add_to_revision(obj)
+        finally:
+            delattr(obj, RELATIONS_ATTRIBUTE)
 
 
 def _by_model(objects):
@@ -125,20 +132,27 @@ def record(objects, user=None, import_run=None, comment="", action=""):
     with recording(user=user, import_run=import_run, comment=comment, action=action):
         for group in _by_model(objects).values():
             for start in range(0, len(group), BATCH_SIZE):
-                for obj in _prefetched(group[start : start + BATCH_SIZE]):
-                    reversion.add_to_revision(obj)
+                _add(group[start : start + BATCH_SIZE])
 
 
 def record_pks(model, pks, user=None, import_run=None, comment="", action=""):
     """Keep a version of each record of ``model`` named by ``pks``, read from the database."""
     with recording(user=user, import_run=import_run, comment=comment, action=action):
         for batch in _fetch(model, pks):
-            for obj in _prefetched(batch):
-                reversion.add_to_revision(obj)
+            _add(batch)
 
 
-def _serialize(obj):
-    return Serializer().serialize([obj])
+def record_deletion(objects, user=None, comment="Deleted", action="delete"):
+    """Keep a last version of records about to be deleted, with what links to them from other
+    records (so that restoring one restores those links), in a revision of its own written at
+    once (reversion drops from a revision the records gone when it ends). Call it before the
+    delete, in the same transaction."""
+    objects = list(objects)
+    for obj in objects:
+        obj._history_incoming = True
+    if objects:
+        open_revision(user=user, comment=comment, action=action).record(objects)
+    return objects
 
 
 class OpenRevision:
@@ -151,11 +165,11 @@ class OpenRevision:
     def record(self, objects):
         for model, group in _by_model(objects).items():
             for start in range(0, len(group), BATCH_SIZE):
-                self._write(model, _prefetched(group[start : start + BATCH_SIZE]))
+                self._write(model, group[start : start + BATCH_SIZE])
 
     def record_pks(self, model, pks):
         for batch in _fetch(model, pks):
-            self._write(model, _prefetched(batch))
+            self._write(model, batch)
 
     def _write(self, model, objects):
         from django.contrib.contenttypes.models import ContentType
@@ -165,6 +179,7 @@ class OpenRevision:
             return
         content_type = ContentType.objects.get_for_model(model)
         db = router.db_for_write(model)
+        relations = relations_of(model, [obj.pk for obj in objects])
         versions = {
             str(obj.pk): Version(
                 revision=self.revision,
@@ -172,7 +187,7 @@ class OpenRevision:
                 content_type=content_type,
                 db=db,
                 format=FORMAT,
-                serialized_data=_serialize(obj),
+                serialized_data=serialize(obj, relations[obj.pk]),
                 object_repr=str(obj),
             )
             for obj in objects
@@ -240,6 +255,20 @@ def version_before(obj, revision, pk=None):
     return versions.filter(revision__pk__lt=revision.pk).first()
 
 
+def without_versions(model, pks):
+    """Which of these records of ``model`` have no version yet (one query)."""
+    from django.contrib.contenttypes.models import ContentType
+    from reversion.models import Version
+
+    pks = {str(pk) for pk in pks if pk is not None}
+    if not pks:
+        return set()
+    kept = Version.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=pks
+    ).values_list("object_id", flat=True)
+    return {model._meta.pk.to_python(pk) for pk in pks - set(kept)}
+
+
 def deleted_versions(model):
     """The last version of each deleted record of ``model``, newest first."""
     from reversion.models import Version
@@ -263,11 +292,18 @@ class Snapshot:
     links: dict = field(default_factory=dict)
     tags: list = field(default_factory=list)
     rows: dict = field(default_factory=dict)
+    # Only in the version written as a record is deleted: what linked to it (see serializer.py).
+    incoming: dict = field(default_factory=dict)
 
 
 def snapshot(version):
-    model = version._model
     (data,) = json.loads(version.serialized_data)
+    return _from_data(version._model, data)
+
+
+def _from_data(model, data):
+    if isinstance(data, list):
+        (data,) = data
     fields, links = {}, {}
     for name, value in data["fields"].items():
         try:
@@ -285,7 +321,16 @@ def snapshot(version):
         links=links,
         tags=list(data.get("tags", [])),
         rows={name: list(rows) for name, rows in data.get("rows", {}).items()},
+        incoming=data.get("incoming", {}),
     )
+
+
+def current_snapshot(model, pk):
+    """A :class:`Snapshot` of the record as it is now, to compare with a version."""
+    obj = model._default_manager.filter(pk=pk).first()
+    if obj is None:
+        return Snapshot(model=model, pk=pk)
+    return _from_data(model, json.loads(serialize(obj)))
 
 
 def revert(version, user=None, comment="", action="revert"):
@@ -299,7 +344,9 @@ def revert(version, user=None, comment="", action="revert"):
         comment or f"Reverted to the version of {version.revision.date_created:%Y-%m-%d %H:%M}"
     )
     with recording(user=user, comment=comment, action=action):
-        obj = model._default_manager.filter(pk=data.pk).first() or model(pk=data.pk)
+        obj = model._default_manager.filter(pk=data.pk).first()
+        deleted = obj is None
+        obj = obj or model(pk=data.pk)
         for model_field in model._meta.concrete_fields:
             if model_field.primary_key or model_field.attname not in data.fields:
                 continue
@@ -331,5 +378,44 @@ def revert(version, user=None, comment="", action="revert"):
                     kept.append(row_model(**row))
             row_model._default_manager.bulk_create(kept)
         # The rows were written without save(): keep the record as it now is.
-        reversion.add_to_revision(_prefetched([obj])[0])
+        _add([obj])
+        if deleted:
+            _restore_incoming(obj, data.incoming)
     return obj
+
+
+def _restore_incoming(obj, incoming):
+    """Put back the links other records kept to a deleted record, where those records still
+    exist; they are reindexed and kept as new versions in the revision."""
+    from django.apps import apps
+
+    from ..search.index import reindex
+
+    for key, rows in incoming.items():
+        label, name = key.rsplit(".", 1)
+        try:
+            source = apps.get_model(label)
+            link = source._meta.get_field(name)
+        except (LookupError, ValueError, Exception):  # noqa: S112 - a link since removed
+            continue
+        if link.many_to_many:
+            through = link.remote_field.through
+            own = through._meta.get_field(link.m2m_field_name()).attname
+            target = through._meta.get_field(link.m2m_reverse_field_name()).attname
+            wanted = {row[own] for row in rows if own in row}
+            alive = set(source._default_manager.filter(pk__in=wanted).values_list("pk", flat=True))
+            through._default_manager.bulk_create(
+                [through(**{**row, target: obj.pk}) for row in rows if row.get(own) in alive],
+                ignore_conflicts=True,
+            )
+        else:
+            wanted = [row["pk"] for row in rows]
+            alive = list(
+                source._default_manager.filter(
+                    pk__in=wanted, **{f"{link.attname}__isnull": True}
+                ).values_list("pk", flat=True)
+            )
+            source._default_manager.filter(pk__in=alive).update(**{link.attname: obj.pk})
+        if alive:
+            reindex(source, list(alive))
+            record_pks(source, alive)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from .. import history
 from ..registry import KINDS
 from . import naturalkeys, values
 from .duplicates import RecordsMet
@@ -48,10 +49,8 @@ class RecordWriter:
     yielding :class:`~.items.Record`; it is used only to name where a duplicate first appeared.
     """
 
-    def __init__(self, problems, import_run=None, earlier_records=None, notice=None, revision=None):
+    def __init__(self, problems, import_run=None, earlier_records=None, notice=None):
         self.problems = problems
-        self.revision = revision  # history.OpenRevision: the run's, which flush() writes to
-        self.written = defaultdict(list)  # model -> pks created or updated since the last flush
         self.notice = notice or (lambda location, message: None)
         self.import_run = import_run
         self.counts = defaultdict(Counter)
@@ -59,6 +58,7 @@ class RecordWriter:
         self.stored = StoredRecords()
         self.relations = Relations(self.records_met)
         self.new_records = NewRecords()
+        self.history = RunHistory(import_run)
 
     def prefetch(self, records):
         """Look up, a query per key, the stored records a chunk of records names, and the
@@ -70,16 +70,12 @@ class RecordWriter:
         ]
         self.stored.prefetch(named)
         self.relations.prefetch(named)
+        self.history.keep_before(self.stored)
 
     def flush(self):
         self._insert_new()
         self.relations.flush()
-        if self.revision is not None:
-            # Versions of what the chunk created or updated, links and tags now written:
-            # a few queries per kind per chunk, none per record.
-            for model, pks in self.written.items():
-                self.revision.record_pks(model, pks)
-        self.written.clear()
+        self.history.flush()
 
     def skip(self, kind_name, number=1):
         self.counts[kind_name]["skipped"] += number
@@ -188,8 +184,8 @@ class RecordWriter:
         self.relations.write(kind, instance, change.resolved, change.is_new)
         if change.is_new:
             self.records_met.created(kind.model, instance.pk)
-        self.written[kind.model].append(instance.pk)
         self.relations.remember(kind.model, instance.slug, instance.pk)
+        self.history.written(instance)
 
     def _write_tag(self, data, location):
         tag, action = write_tag(data, location, self.problems)
@@ -202,6 +198,52 @@ class RecordWriter:
         for item in invalid:
             self.problems.add(location, item.message, item.field)
         return None
+
+
+class RunHistory:
+    """The run's revision (``archive.history``): every record it creates or updates is kept,
+    as written (links and tags included), at the end of each chunk, in bulk; one revision per
+    run, tied to the ImportRun, opened when the run first writes a record.
+
+    A stored record the run may update that has no version yet (written before history was
+    kept) first has its state kept, in a revision of its own ("baseline"), so that what the
+    run changed can be seen and undone. Both cost a few queries per chunk, none per record."""
+
+    def __init__(self, import_run):
+        self.import_run = import_run
+        self.revision = None
+        self.baseline = None
+        self.pending = {}
+
+    def keep_before(self, stored):
+        by_model = defaultdict(set)
+        for (model, _), known in stored.prefetched.items():
+            by_model[model].update(instance.pk for instance in known.values() if instance)
+        for model, pks in by_model.items():
+            missing = history.without_versions(model, pks)
+            if missing:
+                if self.baseline is None:
+                    self.baseline = history.open_revision(
+                        comment="As it was before history was kept", action="baseline"
+                    )
+                self.baseline.record_pks(model, sorted(missing))
+
+    def written(self, instance):
+        self.pending[type(instance), instance.pk] = instance
+
+    def flush(self):
+        if not self.pending:
+            return
+        if self.revision is None:
+            run = self.import_run
+            self.revision = history.open_revision(
+                user=getattr(run, "user", None),
+                import_run=run,
+                comment=f"Imported by {run.command}" if run else "Imported",
+                action="import",
+            )
+        self.revision.record(list(self.pending.values()))
+        self.pending = {}
 
 
 def _shape_problems(kind_name, data):

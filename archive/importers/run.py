@@ -11,7 +11,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .. import history
 from ..models import ImportRun
 from ..registry import KINDS
 from ..search.index import batched as batched_search_index
@@ -139,14 +138,8 @@ def import_paths(
             formats=", ".join(sorted({f for _, f in plan})),
             highest_pks=highest_pks(),  # what it creates lies above: see undo.py
         )
-        # The run's revision in the history: a version of every record it creates or updates
-        # (what undo_import returns them from).
-        revision = history.open_revision(
-            user=user, import_run=run, comment=f"Import run {run.pk} ({command})", action="import"
-        )
         writer = RecordWriter(
             problems,
-            revision=revision,
             import_run=run,
             earlier_records=lambda: _reread(plan, kind),
             notice=listener.notice,

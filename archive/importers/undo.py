@@ -112,7 +112,7 @@ class UndoPlan:
     kept: list = field(default_factory=list)  # [Kept]
     new_tags: int = 0  # tags made during the run (removed when no record carries them)
     tags_removed: int = 0  # after carrying it out
-    revision: object = None  # the undo's revision, after carrying it out
+    revisions: list = field(default_factory=list)  # the undo's in the history, once done
 
     def counts(self):
         """{kind name: {"removed": n, "restored": n, "kept": n}} for the kinds touched."""
@@ -337,7 +337,6 @@ def undo_import(run_pk, *, user=None, force=False, dry_run=False, lock_wait=None
 def _carry_out(plan, user):
     run = plan.run
     comment = f"Undo of import run {run.pk} ({run}): {plan.summary}."
-    restored = 0
     with (
         history.recording(user=user, comment=comment, action=UNDO_ACTION),
         batched_search_index(),
@@ -346,29 +345,32 @@ def _carry_out(plan, user):
             for entry in plan.restored[kind.name]:
                 version = Version.objects.get(pk=entry.version)
                 history.revert(version, user=user, comment=comment, action=UNDO_ACTION)
-                restored += 1
+        removed = [
+            record
+            for kind in LINK_ORDER
+            for pks in _chunks([entry.pk for entry in plan.removed[kind.name]])
+            for record in kind.model._default_manager.filter(pk__in=pks)
+        ]
+        # Their last versions, with what links to them, so each can be found and restored.
+        history.record_deletion(removed, user=user, comment=comment, action=UNDO_ACTION)
         for kind in reversed(LINK_ORDER):
-            pks = [entry.pk for entry in plan.removed[kind.name]]
-            for start in range(0, len(pks), DELETE_CHUNK):
-                chunk = pks[start : start + DELETE_CHUNK]
-                kind.model._default_manager.filter(pk__in=chunk).delete()
+            for pks in _chunks([entry.pk for entry in plan.removed[kind.name]]):
+                kind.model._default_manager.filter(pk__in=pks).delete()
         unused = Tag.objects.filter(
             pk__gt=run.highest_pks.get(TAG_KEY, 0), taggit_taggeditem_items__isnull=True
         )
         unused_pks = list(unused.values_list("pk", flat=True))
         plan.tags_removed = Tag.objects.filter(pk__in=unused_pks).delete()[0]
-    if restored:
-        plan.revision = (
-            Revision.objects.filter(origin__action=UNDO_ACTION, comment=comment)
-            .order_by("-pk")
-            .first()
-        )
-    else:
-        # Only removals: reversion keeps no version of a deleted record, so the undo's
-        # revision is written on its own.
-        plan.revision = history.open_revision(
-            user=user, comment=comment, action=UNDO_ACTION
-        ).revision
+    undone = Revision.objects.filter(origin__action=UNDO_ACTION, comment=comment)
+    if not undone.exists():
+        # Nothing restored or removed (the run changed nothing): the undo is kept all the same.
+        history.open_revision(user=user, comment=comment, action=UNDO_ACTION)
+    plan.revisions = sorted(undone.values_list("pk", flat=True))
     run.undone_at = timezone.now()
     run.undone_by = user if user is not None and user.is_authenticated else None
     run.save(update_fields=["undone_at", "undone_by"])
+
+
+def _chunks(pks):
+    for start in range(0, len(pks), DELETE_CHUNK):
+        yield pks[start : start + DELETE_CHUNK]

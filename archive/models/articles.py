@@ -146,6 +146,21 @@ class Article(Record):
         return self.body
 
     @property
+    def edited_since_capture(self):
+        """Whether the text as shown differs from the capture: None without a capture; False
+        when every paragraph of the body is a paragraph of the capture, in the capture's order
+        (the lines an import left out as page furniture are not edits); True otherwise.
+        Whitespace within a paragraph does not count."""
+        if not self.capture_text:
+            return None
+        from ..importers.captures import capture_paragraphs
+
+        captured = iter(" ".join(line.split()) for line in capture_paragraphs(self.capture_text))
+        shown = [" ".join(block.split()) for block in self.body_text.split("\n\n")]
+        # A subsequence: each shown paragraph found further on in the capture.
+        return not all(any(line == block for line in captured) for block in shown if block)
+
+    @property
     def capture_verified(self):
         """True when the stored capture still hashes to the SHA-256 recorded when captured."""
         return bool(self.capture_text) and sha256_of(self.capture_text) == self.capture_sha256

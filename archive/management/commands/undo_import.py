@@ -78,9 +78,10 @@ class Command(BaseCommand):
                 "(listed above)."
             )
         if not options["dry_run"]:
+            numbers = ", ".join(str(pk) for pk in plan.revisions)
             self.stdout.write(
-                f"Import run {run.pk} is marked undone; the undo is in the history as "
-                f"revision {plan.revision.pk}."
+                f"Import run {run.pk} is marked undone; the undo is in the history "
+                f"(revision {numbers})."
             )
 
     def _user(self, username):
