@@ -137,6 +137,15 @@ def test_undo_brings_updated_records_back_with_their_links_tags_and_affiliations
     )
 
 
+def test_a_record_saved_before_history_was_kept_returns_to_its_state_before_the_run(db, tmp_path):
+    Person.objects.create(slug="kept-before", name="Old Name")  # outside any revision
+    people = [{"slug": "kept-before", "name": "New"}]
+    document = {"format": "archive", "version": 1, "people": people}
+    run = import_document(tmp_path, document)
+    undo(run)
+    assert Person.objects.get(slug="kept-before").name == "Old Name"
+
+
 def test_dry_run_lists_what_would_change_and_changes_nothing(seed, tmp_path):
     run = import_document(tmp_path, UPDATE)
     before = database_state()
