@@ -1,5 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 
+from ..importers.locking import ArchiveBusy
+from ..importers.undo import UndoError, plan_undo, undo_import
 from ..models import Affiliation, Article, Event, ImportRun, Organization, Person, Place, Quotation
 from .base import (
     PreloadedAutocompleteInline,
@@ -199,9 +203,9 @@ class QuotationAdmin(RecordAdmin):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
-    list_display = ["started_at", "command", "user", "formats", "succeeded", "summary"]
+    list_display = ["started_at", "command", "user", "formats", "succeeded", "summary", "undone"]
     list_filter = ["command", "succeeded"]
-    list_select_related = ["user"]
+    list_select_related = ["user", "undone_by"]
     date_hierarchy = "started_at"
     search_fields = ["files", "command"]
     readonly_fields = [
@@ -213,7 +217,10 @@ class ImportRunAdmin(admin.ModelAdmin):
         "formats",
         "counts",
         "succeeded",
+        "undone_at",
+        "undone_by",
     ]
+    actions = ["undo_import_runs"]
 
     @admin.display(description="changes")
     def summary(self, obj):
@@ -223,6 +230,51 @@ class ImportRunAdmin(admin.ModelAdmin):
             if changed:
                 parts.append(f"{kind}: {changed}")
         return ", ".join(parts) or "no changes"
+
+    @admin.display(description="undone", ordering="undone_at")
+    def undone(self, obj):
+        if obj.undone_at is None:
+            return ""
+        by = f" by {obj.undone_by}" if obj.undone_by else ""
+        return f"{obj.undone_at:%Y-%m-%d %H:%M}{by}"
+
+    @admin.action(description="Undo the selected import run…", permissions=["undo"])
+    def undo_import_runs(self, request, queryset):
+        """A confirmation page listing what will change; undone when confirmed. The same
+        ``archive.importers.undo`` the undo_import command uses."""
+        runs = list(queryset[:2])
+        if len(runs) != 1:
+            self.message_user(request, "Choose one import run to undo.", messages.WARNING)
+            return None
+        run = runs[0]
+        if request.POST.get("post"):
+            try:
+                plan = undo_import(run.pk, user=request.user, force=bool(request.POST.get("force")))
+            except (UndoError, ArchiveBusy) as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return None
+            self.message_user(
+                request, f"Undid import run {run.pk}: {plan.summary}.", messages.SUCCESS
+            )
+            return None
+        try:
+            plan = plan_undo(run)
+        except UndoError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Undo import run {run.pk}?",
+            "opts": self.model._meta,
+            "run": run,
+            "plan": plan,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/archive/importrun/undo_confirmation.html", context)
+
+    def has_undo_permission(self, request):
+        opts = self.model._meta
+        return request.user.has_perm(f"{opts.app_label}.undo_{opts.model_name}")
 
     def has_add_permission(self, request):
         return False

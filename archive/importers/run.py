@@ -30,6 +30,7 @@ from .problems import (
 from .records import RecordWriter
 from .sources import Source
 from .textfiles import read_text_capture
+from .undo import highest_pks
 from .wxr import read_wxr
 
 READERS = {
@@ -135,6 +136,7 @@ def import_paths(
             user=user,
             files="\n".join(source.display for source, _ in plan),
             formats=", ".join(sorted({f for _, f in plan})),
+            highest_pks=highest_pks(),  # what it creates lies above: see undo.py
         )
         writer = RecordWriter(
             problems,
