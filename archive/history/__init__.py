@@ -98,6 +98,14 @@ def recording(user=None, import_run=None, comment="", action=""):
         yield
 
 
+@contextmanager
+def kept_by_hand():
+    """Inside, saves and link changes add nothing to an enclosing revision (an admin action's
+    ``recording``): for code that writes its own revision with ``open_revision`` (a merge)."""
+    with reversion.create_revision(manage_manually=True, atomic=False):
+        yield
+
+
 def _add(objects):
     """Add records of one model to the active revision, their relations read a query per
     table for the batch (see ``serializer.relations_of``)."""

@@ -136,7 +136,7 @@ def merge(survivor, duplicates, user=None):
     """Merge ``duplicates`` into ``survivor`` in one transaction, recorded as one revision
     ("Merged X into Y") that ``revert_merge`` can undo; returns the ``Plan`` done."""
     model = type(survivor)
-    with transaction.atomic(), batched():
+    with transaction.atomic(), history.kept_by_hand(), batched():
         survivor = model._default_manager.select_for_update().get(pk=survivor.pk)
         done = plan(survivor, duplicates)
         # A revision written as the merge goes (reversion would leave out the versions of
