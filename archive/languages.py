@@ -101,7 +101,7 @@ def _subtags(tag):
 
 
 def direction(tag):
-    """"rtl" or "ltr" for a language tag; "" when the language is not known."""
+    """ "rtl" or "ltr" for a language tag; "" when the language is not known."""
     primary, script = _subtags(tag)
     if primary is None:
         return ""

@@ -51,9 +51,7 @@ def translation_loops(model, changed):
             model._default_manager.filter(pk__in=frontier).values_list("pk", "translation_of_id")
         )
         parents.update({pk: found.get(pk) for pk in frontier})
-        frontier = {original for original in found.values() if original is not None} - set(
-            parents
-        )
+        frontier = {original for original in found.values() if original is not None} - set(parents)
     loops = set()
     for start in parents.keys() & changed.keys():
         seen, pk = set(), parents[start]

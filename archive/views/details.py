@@ -72,6 +72,17 @@ class RecordDetail(DetailView):
     def og_type(self, record):
         return "website"
 
+    def alternates(self, record, related):
+        """[(language, full URL)] of this text and its published translations, for
+        ``<link rel="alternate" hreflang>``: only those whose language is known."""
+        if "translations" not in related:
+            return []
+        texts = [record, *(other for other, _ in related["translations"])]
+        absolute = self.request.build_absolute_uri
+        return [
+            (text.language, absolute(text.get_absolute_url())) for text in texts if text.language
+        ]
+
     def og_extra(self, record):
         return []
 
@@ -99,6 +110,7 @@ class RecordDetail(DetailView):
         url = canonical_url(self.request)
         absolute = self.request.build_absolute_uri
         context.update(
+            alternates=self.alternates(record, related),
             related=related,
             more=self.more(record, related),
             kind=self.kind,
@@ -151,6 +163,7 @@ class ArticleDetail(RecordDetail):
         return {
             **super().related(article),
             "articles": list(article.related_articles()),
+            "translations": article.translation_family(),
             "body": render_body(article, named),
         }
 
@@ -280,4 +293,8 @@ class QuotationDetail(RecordDetail):
         return quotations.with_published("people", "organizations", "article")
 
     def related(self, quotation):
-        return {**super().related(quotation), "article": quotation.article}
+        return {
+            **super().related(quotation),
+            "article": quotation.article,
+            "translations": quotation.translation_family(),
+        }
