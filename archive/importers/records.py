@@ -23,6 +23,7 @@ from .items import Record
 from .naturalkeys import SLUG, StoredRecords, key_values
 from .relations import Relations
 from .tags import TAG_KIND, write_tag
+from .translations import SelfLinks
 from .values import Invalid, text
 
 
@@ -35,6 +36,7 @@ class Change:
     resolved: object  # relations.Resolved
     timestamps: dict
     invalid: list
+    location: object = None
 
     @property
     def is_new(self):
@@ -57,6 +59,7 @@ class RecordWriter:
         self.stored = StoredRecords()
         self.relations = Relations(self.records_met)
         self.new_records = NewRecords()
+        self.self_links = SelfLinks(problems, self.records_met)
 
     def prefetch(self, records):
         """Look up, a query per key, the stored records a chunk of records names, and the
@@ -72,6 +75,11 @@ class RecordWriter:
     def flush(self):
         self._insert_new()
         self.relations.flush()
+
+    def finish(self):
+        """After every record is written: the links to records of their own kind."""
+        self.flush()
+        self.self_links.finish()
 
     def skip(self, kind_name, number=1):
         self.counts[kind_name]["skipped"] += number
@@ -147,9 +155,11 @@ class RecordWriter:
             setattr(instance, kind.model._meta.get_field(name).attname, pk)
         # A linked record was just found by its slug: asking again whether it exists cannot fail.
         linked = [name for name, pk in resolved.foreign_keys.items() if pk is not None]
+        # Links to the same kind are checked (for loops) all at once at the end.
+        linked += [name for name in resolved.self_links if name not in linked]
         invalid += _validate(instance, found.proven_unique_slug, linked)
         invalid += self.records_met.check(kind, instance, data, location, before)
-        return Change(instance, before, resolved, timestamps, invalid)
+        return Change(instance, before, resolved, timestamps, invalid, location)
 
     def _differs(self, kind, change):
         return snapshot(kind, change.instance) != change.before or self.relations.differ(
@@ -178,6 +188,8 @@ class RecordWriter:
         """What follows a record's save: its links, tags and times, and the run's bookkeeping."""
         instance = change.instance
         self.relations.write(kind, instance, change.resolved, change.is_new)
+        for name, (slug, pk) in change.resolved.self_links.items():
+            self.self_links.note(kind, instance, name, slug, pk, change.location)
         if change.is_new:
             self.records_met.created(kind.model, instance.pk)
         self.relations.remember(kind.model, instance.slug, instance.pk)
