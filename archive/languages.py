@@ -17,10 +17,11 @@ from django.db import models
 from django.utils.translation import get_language_info
 
 # RFC 5646's "langtag" (grandfathered and private-use tags are not accepted): a primary
-# language of 2–3 letters (or 5–8), up to three extended subtags, a script, a region,
-# variants and extensions.
+# language of 2–3 letters (the longer ones the grammar reserves are registered for no
+# language, and "persian" is a name, not a tag), up to three extended subtags, a script, a
+# region, variants and extensions.
 _TAG = re.compile(
-    r"""^(?P<language>[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{5,8})
+    r"""^(?P<language>[a-z]{2,3}(?:-[a-z]{3}){0,3})
     (?:-(?P<script>[a-z]{4}))?
     (?:-(?P<region>[a-z]{2}|[0-9]{3}))?
     (?P<rest>(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*(?:-[0-9a-wy-z](?:-[a-z0-9]{2,8})+)*

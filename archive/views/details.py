@@ -74,9 +74,10 @@ class RecordDetail(DetailView):
 
     def alternates(self, record, related):
         """[(language, full URL)] of this text and its published translations, for
-        ``<link rel="alternate" hreflang>``: only those whose language is known."""
-        if "translations" not in related:
-            return []
+        ``<link rel="alternate" hreflang>``: only those whose language is known, and none
+        for a text without published translations."""
+        if not related.get("translations"):
+            return []  # no other language to offer
         texts = [record, *(other for other, _ in related["translations"])]
         absolute = self.request.build_absolute_uri
         return [
