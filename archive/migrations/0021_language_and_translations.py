@@ -3,6 +3,16 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+
+def drop_tag_use_triggers(apps, schema_editor):
+    """SQLite remakes the article and quotation tables to add (or remove) these columns; the
+    tag-use triggers on other tables name them, so they go first (``migrate`` makes them
+    again when it ends, see archive.tag_uses)."""
+    from archive.tag_uses import drop_triggers
+
+    drop_triggers(schema_editor.connection)
+
+
 import archive.languages
 
 
@@ -13,6 +23,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(drop_tag_use_triggers, migrations.RunPython.noop),
         migrations.AddField(
             model_name="article",
             name="language",
@@ -67,4 +78,5 @@ class Migration(migrations.Migration):
             model_name="quotation",
             index=models.Index(fields=["language"], name="archive_quotation_language"),
         ),
+        migrations.RunPython(migrations.RunPython.noop, drop_tag_use_triggers),
     ]
