@@ -41,7 +41,8 @@ RTL_LANGUAGES = frozenset(
 RTL_SCRIPTS = frozenset(
     {"Adlm", "Arab", "Hebr", "Mand", "Nkoo", "Rohg", "Samr", "Syrc", "Thaa", "Yezi"}
 )
-# Names Django's table lacks, for languages this archive's sources are written in.
+# Names (in English, and in the language itself) Django's table lacks, for languages this
+# archive's sources are written in.
 EXTRA_NAMES = {
     "ps": ("Pashto", "پښتو"),
     "prs": ("Dari", "دری"),
@@ -111,10 +112,6 @@ def direction(tag):
     return "rtl" if primary in RTL_LANGUAGES else "ltr"
 
 
-def is_rtl(tag):
-    return direction(tag) == "rtl"
-
-
 def name(tag):
     """The language's name in the interface's language where Django knows it ("Persian"),
     its English name from a small table otherwise, the tag itself as a last resort."""
@@ -122,22 +119,14 @@ def name(tag):
         return ""
     for code in (tag.lower(), _subtags(tag)[0]):
         if code in LANG_INFO:
-            name = get_language_info(code)["name_translated"]
+            found = get_language_info(code)["name_translated"]
             break
         if code in EXTRA_NAMES:
-            name = EXTRA_NAMES[code][0]
+            found = EXTRA_NAMES[code][0]
             break
     else:
         return tag
-    return name if "-" not in tag else f"{name} ({tag})"
-
-
-def local_name(tag):
-    """The language's name in that language ("فارسی"), or "" when not known."""
-    primary = _subtags(tag)[0]
-    if primary in LANG_INFO:
-        return LANG_INFO[primary].get("name_local", "")
-    return EXTRA_NAMES.get(primary, ("", ""))[1]
+    return found if "-" not in tag else f"{found} ({tag})"
 
 
 class LanguageField(models.CharField):

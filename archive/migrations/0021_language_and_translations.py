@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+import archive.languages
+
 
 def drop_tag_use_triggers(apps, schema_editor):
     """SQLite remakes the article and quotation tables to add (or remove) these columns; the
@@ -11,9 +13,6 @@ def drop_tag_use_triggers(apps, schema_editor):
     from archive.tag_uses import drop_triggers
 
     drop_triggers(schema_editor.connection)
-
-
-import archive.languages
 
 
 class Migration(migrations.Migration):
