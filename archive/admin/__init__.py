@@ -145,7 +145,10 @@ class ArticleAdmin(RecordAdmin):
     ]
     search_fields = ["title", "summary", "section", "byline", "source_name", "slug", "=language"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["people", "organizations", "places", "events", "translation_of"]
+    autocomplete_fields = ["people", "organizations", "places", "events"]
+    # The original by its id with a lookup popup: a plain labelled input (Select2's single
+    # select has no accessible name, which axe reports), and no list of every article.
+    raw_id_fields = ["translation_of"]
     formfield_overrides = TEXT_IN_ANY_DIRECTION
     inlines = [QuotationInline]
     readonly_fields = [*RecordAdmin.readonly_fields, "capture_sha256", "capture_check"]
@@ -202,7 +205,8 @@ class QuotationAdmin(RecordAdmin):
         "slug",
         "=language",
     ]
-    autocomplete_fields = ["people", "organizations", "article", "translation_of"]
+    autocomplete_fields = ["people", "organizations", "article"]
+    raw_id_fields = ["translation_of"]  # as for articles
     formfield_overrides = TEXT_IN_ANY_DIRECTION
     fieldsets = [
         (None, {"fields": ["text", "slug", "people", "organizations", "date", "medium"]}),
