@@ -52,13 +52,36 @@ def describe(record):
 def _ref(record, absolute):
     return {
         "@type": record.schema_type,
-        "name": record.title if isinstance(record, Article | Event) else record.name,
+        "name": (
+            record.title
+            if isinstance(record, Article | Event)
+            else record.text
+            if isinstance(record, Quotation)
+            else record.name
+        ),
         "url": absolute(record.get_absolute_url()),
     }
 
 
 def _compact(data):
     return {key: value for key, value in data.items() if value not in (None, "", [])}
+
+
+def _translations(record, absolute, related):
+    """schema.org's language and translation links of a text (an article, a quotation)."""
+    translations = related.get("translations", [])
+    return {
+        "inLanguage": record.language,
+        "translationOfWork": next(
+            (_ref(other, absolute) for other, relation in translations if relation == "original"),
+            None,
+        ),
+        "workTranslation": [
+            _ref(other, absolute)
+            for other, relation in translations
+            if relation == "translation" and other.translation_of_id == record.pk
+        ],
+    }
 
 
 def _base(record, absolute):
@@ -86,6 +109,7 @@ def _article(article, absolute, related):
         "isBasedOn": article.source_url,
         "about": [_ref(event, absolute) for event in related["events"]],
         "mentions": [_ref(record, absolute) for record in mentions],
+        **_translations(article, absolute, related),
     }
 
 
@@ -139,6 +163,7 @@ def _quotation(quotation, absolute, related):
         "spokenByCharacter": [_ref(speaker, absolute) for speaker in speakers],
         "dateCreated": iso_date(quotation.date),
         "isPartOf": _ref(related["article"], absolute) if related.get("article") else None,
+        **_translations(quotation, absolute, related),
     }
 
 

@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db import models
 from django.template.response import TemplateResponse
 
 from ..importers.locking import ArchiveBusy
@@ -19,6 +21,11 @@ __all__ = ["MergeAdmin"]
 admin.site.site_header = "Archive administration"
 admin.site.site_title = "Archive"
 admin.site.index_title = "Edit the archive"
+
+# Text in any language and direction: the browser sets each text box's direction from what is typed.
+TEXT_IN_ANY_DIRECTION = {
+    models.TextField: {"widget": forms.Textarea(attrs={"dir": "auto", "rows": 10, "cols": 40})},
+}
 
 STATUS_FIELDS = ("Publication", {"fields": ["status", "tags"]})
 HISTORY_FIELDS = (
@@ -134,14 +141,25 @@ class ArticleAdmin(RecordAdmin):
         "title",
         "section",
         "publication_date_display",
+        "language",
         "status",
         "tag_list",
         "updated_at",
     ]
-    list_filter = ["status", "section", year_filter("publication_date", "year"), TagFilter]
-    search_fields = ["title", "summary", "section", "byline", "source_name", "slug"]
+    list_filter = [
+        "status",
+        "section",
+        "language",
+        year_filter("publication_date", "year"),
+        TagFilter,
+    ]
+    search_fields = ["title", "summary", "section", "byline", "source_name", "slug", "=language"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["people", "organizations", "places", "events"]
+    # The original by its id with a lookup popup: a plain labelled input (Select2's single
+    # select has no accessible name, which axe reports), and no list of every article.
+    raw_id_fields = ["translation_of"]
+    formfield_overrides = TEXT_IN_ANY_DIRECTION
     inlines = [QuotationInline]
     readonly_fields = [*RecordAdmin.readonly_fields, "capture_sha256", "capture_check"]
     fieldsets = [
@@ -150,6 +168,7 @@ class ArticleAdmin(RecordAdmin):
             "Source",
             {"fields": ["byline", "source_name", "source_url", "source_guid", "publication_date"]},
         ),
+        ("Language", {"fields": ["language", "translation_of"]}),
         ("Mentions", {"fields": ["people", "organizations", "places", "events"]}),
         STATUS_FIELDS,
         (
@@ -177,13 +196,31 @@ class ArticleAdmin(RecordAdmin):
 
 @admin.register(Quotation)
 class QuotationAdmin(RecordAdmin):
-    list_display = ["__str__", "speakers", "date_display", "medium", "article", "status"]
-    list_filter = ["status", "medium", year_filter("date", "year"), TagFilter]
+    list_display = [
+        "__str__",
+        "speakers",
+        "date_display",
+        "medium",
+        "language",
+        "article",
+        "status",
+    ]
+    list_filter = ["status", "medium", "language", year_filter("date", "year"), TagFilter]
     list_select_related = ["article"]
-    search_fields = ["text", "context", "people__name", "organizations__name", "slug"]
+    search_fields = [
+        "text",
+        "context",
+        "people__name",
+        "organizations__name",
+        "slug",
+        "=language",
+    ]
     autocomplete_fields = ["people", "organizations", "article"]
+    raw_id_fields = ["translation_of"]  # as for articles
+    formfield_overrides = TEXT_IN_ANY_DIRECTION
     fieldsets = [
         (None, {"fields": ["text", "slug", "people", "organizations", "date", "medium"]}),
+        ("Language", {"fields": ["language", "translation_of"]}),
         ("Source", {"fields": ["article", "context"]}),
         STATUS_FIELDS,
         HISTORY_FIELDS,

@@ -24,6 +24,7 @@ from .items import Record
 from .naturalkeys import SLUG, StoredRecords, key_values
 from .relations import Relations
 from .tags import TAG_KIND, write_tag
+from .translations import SelfLinks
 from .values import Invalid, text
 
 
@@ -36,6 +37,7 @@ class Change:
     resolved: object  # relations.Resolved
     timestamps: dict
     invalid: list
+    location: object = None
 
     @property
     def is_new(self):
@@ -59,6 +61,7 @@ class RecordWriter:
         self.relations = Relations(self.records_met)
         self.new_records = NewRecords()
         self.history = RunHistory(import_run)
+        self.self_links = SelfLinks(problems, self.records_met)
 
     def prefetch(self, records):
         """Look up, a query per key, the stored records a chunk of records names, and the
@@ -75,6 +78,14 @@ class RecordWriter:
     def flush(self):
         self._insert_new()
         self.relations.flush()
+        self.history.flush()
+
+    def finish(self):
+        """After every record is written: the links to records of their own kind."""
+        self.flush()
+        # The run's versions of those records hold the links too.
+        for instance in self.self_links.finish():
+            self.history.written(instance)
         self.history.flush()
 
     def skip(self, kind_name, number=1):
@@ -151,9 +162,11 @@ class RecordWriter:
             setattr(instance, kind.model._meta.get_field(name).attname, pk)
         # A linked record was just found by its slug: asking again whether it exists cannot fail.
         linked = [name for name, pk in resolved.foreign_keys.items() if pk is not None]
+        # Links to the same kind are checked (for loops) all at once at the end.
+        linked += [name for name in resolved.self_links if name not in linked]
         invalid += _validate(instance, found.proven_unique_slug, linked)
         invalid += self.records_met.check(kind, instance, data, location, before)
-        return Change(instance, before, resolved, timestamps, invalid)
+        return Change(instance, before, resolved, timestamps, invalid, location)
 
     def _differs(self, kind, change):
         return snapshot(kind, change.instance) != change.before or self.relations.differ(
@@ -182,6 +195,8 @@ class RecordWriter:
         """What follows a record's save: its links, tags and times, and the run's bookkeeping."""
         instance = change.instance
         self.relations.write(kind, instance, change.resolved, change.is_new)
+        for name, (slug, pk) in change.resolved.self_links.items():
+            self.self_links.note(kind, instance, name, slug, pk, change.location)
         if change.is_new:
             self.records_met.created(kind.model, instance.pk)
         self.relations.remember(kind.model, instance.slug, instance.pk)

@@ -34,6 +34,9 @@ class Resolved:
     links: dict  # name -> primary keys
     tags: list | None
     affiliations: list | None  # (organisation pk, role)
+    # Links to a record of the same kind (a translation's original): name -> (slug, pk or None
+    # when not stored yet; ``translations.SelfLinks`` resolves those after the import).
+    self_links: dict
 
 
 class Relations:
@@ -70,9 +73,15 @@ class Relations:
     def resolve(self, kind, data):
         """(Resolved, invalid) for the relations ``data`` gives."""
         invalid = []
-        foreign_keys = {}
+        foreign_keys, self_links = {}, {}
         for name, target in kind.foreign_keys.items():
-            if name in data:
+            if name in data and target is kind.model:
+                slug, bad = values.single_slug(data[name], name)
+                invalid += bad
+                pk = None if slug is None else self.pk_for(target, slug)
+                foreign_keys[name] = pk
+                self_links[name] = (slug, pk)
+            elif name in data:
                 foreign_keys[name] = self._resolve_one(target, data[name], name, invalid)
         links = {
             name: self._resolve_many(target, data[name], name, invalid)
@@ -86,7 +95,7 @@ class Relations:
         affiliations = None
         if AFFILIATIONS in data:
             affiliations = self._affiliations(data[AFFILIATIONS], invalid)
-        return Resolved(foreign_keys, links, tags, affiliations), invalid
+        return Resolved(foreign_keys, links, tags, affiliations, self_links), invalid
 
     def _resolve_many(self, target, value, name, invalid):
         slugs, bad = values.slug_list(value, name)

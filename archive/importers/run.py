@@ -146,6 +146,7 @@ def import_paths(
         )
         try:
             _read_and_write(plan, writer, problems, listener, kind)
+            writer.finish()
         except TooManyProblems:
             raise ImportFailed(problems.items, truncated=True) from None
         if problems:

@@ -2,7 +2,8 @@
 
 A file may start with YAML front matter between ``---`` lines giving the title, date, section,
 source (a URL or a publication's name), tags and the other article fields listed in
-``FRONT_MATTER_KEYS``. Without a title there, the first non-blank line is the title.
+``FRONT_MATTER_KEYS`` (``language``: a BCP 47 tag; ``translation_of``: the original's slug).
+Without a title there, the first non-blank line is the title.
 
 The capture is the text after the front matter, exactly as received; its SHA-256 is recorded.
 The body is made from it: in a ``.txt`` capture every non-blank line is a paragraph (as the seed's
@@ -29,6 +30,8 @@ FRONT_MATTER_KEYS = {
     "summary": "summary",
     "status": "status",
     "tags": "tags",
+    "language": "language",
+    "translation_of": "translation_of",
 }
 FENCE = re.compile(r"^(---|\.\.\.)[ \t]*\r?$")
 HEADING = re.compile(r"^#{1,6}\s+")

@@ -8,7 +8,8 @@ scheduled, password-protected) -> draft; ``wp:post_date`` -> publication date (t
 author's display name -> byline; the first category -> section, further categories and the tags
 -> tags; the permalink -> source URL; the GUID -> source identifier (the natural key); the
 content, sanitised to an allow-list, -> body (see ``html.py``), and exactly as exported ->
-capture text; the excerpt as plain text -> summary. Attachments, comments, menu items and other
+capture text; the excerpt as plain text -> summary; the channel's ``<language>`` (the site's
+language, "fa-IR") -> every article's language. Attachments, comments, menu items and other
 item types are counted and skipped. A post in the trash is not imported, and one imported
 before is made a draft (``Withdrawn``). See docs/archive-format.md for the rest.
 """
@@ -153,6 +154,8 @@ def _item_records(item, target, source):
         "body_format": "html",
         "capture_text": content,
     }
+    if target.language:
+        data["language"] = target.language
     slug = _post_name_slug(fields.get("wp:post_name", ""), target)
     if slug:
         data["slug"] = slug

@@ -40,6 +40,7 @@ class WxrTarget:
         self.finished = deque()
         self.guids = {}  # GUID -> where it was first seen
         self.post_names = set()
+        self.language = ""  # the channel's <language> (WordPress writes the site's, "fa-IR")
 
     def start(self, tag, attrib):
         name = _qualified(tag)
@@ -83,6 +84,8 @@ class WxrTarget:
             if login:
                 self.authors[login] = self.author.get("wp:author_display_name", "").strip()
             self.author = None
+        elif depth == ITEM_DEPTH and name == "language":
+            self.language = text.strip()
         elif depth == ITEM_DEPTH and name == "wp:wxr_version":
             self.wxr_version = text.strip()
             self.wxr_version_line = self.expat.CurrentLineNumber

@@ -9,13 +9,14 @@ from .base import Record
 from .dates import PartialDateField
 from .entities import Organization, Person, Place
 from .events import Event
+from .translations import Translatable, language_field, translation_link
 
 
 def sha256_of(text):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class Article(Record):
+class Article(Translatable, Record):
     class BodyFormat(models.TextChoices):
         TEXT = "text", "Plain text"
         HTML = "html", "Sanitised HTML"
@@ -57,6 +58,8 @@ class Article(Record):
     organizations = models.ManyToManyField(Organization, blank=True, related_name="articles")
     places = models.ManyToManyField(Place, blank=True, related_name="articles")
     events = models.ManyToManyField(Event, blank=True, related_name="articles")
+    language = language_field()
+    translation_of = translation_link("the article in its original language")
 
     slug_source = "title"
     list_url_name = "archive:article_list"
@@ -84,6 +87,7 @@ class Article(Record):
             models.Index(fields=["status", "section"], name="archive_article_pub_section"),
             models.Index(fields=["source_guid"], name="archive_article_guid"),
             models.Index(fields=["source_url"], name="archive_article_url"),
+            models.Index(fields=["language"], name="archive_article_language"),
         ]
         permissions = [("publish_article", "Can publish articles")]
 

@@ -6,9 +6,10 @@ from django.utils.text import Truncator
 from .base import Record, make_slug
 from .dates import PartialDateField
 from .entities import Organization, Person
+from .translations import Translatable, language_field, translation_link
 
 
-class Quotation(Record):
+class Quotation(Translatable, Record):
     class Medium(models.TextChoices):
         STATEMENT = "statement", "Statement"
         PRESS_RELEASE = "press_release", "Press release"
@@ -40,6 +41,8 @@ class Quotation(Record):
         help_text="The article the quotation is taken from.",
     )
     context = models.TextField(blank=True)
+    language = language_field()
+    translation_of = translation_link("the quotation of the original words")
 
     slug_source = "text"
     list_url_name = "archive:quotation_list"
@@ -51,6 +54,7 @@ class Quotation(Record):
         indexes = [
             *Record.Meta.indexes,
             models.Index(fields=["date"], name="archive_quotation_date"),
+            models.Index(fields=["language"], name="archive_quotation_language"),
         ]
         permissions = [("publish_quotation", "Can publish quotations")]
 

@@ -58,6 +58,7 @@ class Document:
     section: str = ""
     year: int | None = None
     date: str = ""
+    language: str = ""
 
     @property
     def tag_names(self):
@@ -152,6 +153,7 @@ def _article(article):
         section=article.section,
         year=article.publication_date.year,
         date=article.publication_date.display if article.publication_date else "",
+        language=article.language,
     )
 
 
@@ -201,4 +203,5 @@ def _quotation(quotation):
         body="\n\n".join(text for text in [quotation.text, quotation.context] if text),
         year=quotation.date.year,
         date=quotation.date.display if quotation.date else "",
+        language=quotation.language,
     )

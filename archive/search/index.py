@@ -191,6 +191,7 @@ def _write_documents(backend, kind, documents):
             year=document.year,
             date=document.date,
             title=document.title[:TITLE_MAX_LENGTH],
+            language=document.language or None,
             heading=document.heading,
             names="\n".join(document.names),
             related="\n".join(document.related),

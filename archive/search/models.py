@@ -25,6 +25,11 @@ class SearchEntry(models.Model):
     year = models.IntegerField(null=True, blank=True)
     date = models.CharField(max_length=40, blank=True, help_text="The date as the page shows it.")
     title = models.CharField(max_length=500, help_text="What a result is called.")
+    # Null, not blank, when not known: SQLite adds a nullable column in place, where a NOT NULL
+    # one would remake the table and lose the full-text triggers on it.
+    language = models.CharField(
+        max_length=35, null=True, blank=True, help_text="The text's language (BCP 47)."
+    )
     tags = models.ManyToManyField(
         "taggit.Tag", blank=True, related_name="+", db_table="archive_searchentry_tags"
     )

@@ -31,6 +31,7 @@ class Hit:
     title: str
     snippet: str
     date: str
+    language: str = ""
 
 
 @dataclass
@@ -91,6 +92,7 @@ def make_hit(entry, query):
         title=title,
         snippet=snippet,
         date=entry.date,
+        language=entry.language or "",
     )
 
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html
 
+from .. import languages
 from ..registry import SHOWN
 
 register = template.Library()
@@ -54,3 +55,37 @@ def http_url(value):
     """The URL if it is a web address; "" for anything else (javascript:, data:, …)."""
     value = (value or "").strip()
     return value if value.lower().startswith(("http://", "https://")) else ""
+
+
+@register.simple_tag
+def text_lang(language, short=False):
+    """The ``lang`` and ``dir`` attributes of an element showing stored text in ``language``:
+    ` lang="fa" dir="rtl"`. A short string that may mix scripts (a title in a list or a card,
+    ``short=True``) takes its direction from its own first letters (``dir="auto"``), and so
+    does text of unknown language, marked ``lang=""`` (unknown) so it claims nothing."""
+    language = language or ""
+    direction = languages.direction(language)
+    if short or not direction:
+        direction = "auto"
+    return format_html(' lang="{}" dir="{}"', language, direction)
+
+
+@register.filter
+def language_name(language):
+    """A language tag's name ("Persian"), or "" when blank."""
+    return languages.name(language)
+
+
+@register.filter
+def language_direction(language):
+    """ "rtl" or "ltr" for a language tag, "auto" when not known."""
+    return languages.direction(language) or "auto"
+
+
+@register.simple_tag
+def short_text_lang(record):
+    """The attributes of a record's name or title shown in a list or a card: its language where
+    the record has one (articles, quotations) and its direction from its own letters."""
+    if any(field.name == "language" for field in record._meta.concrete_fields):
+        return text_lang(record.language, short=True)
+    return format_html(' dir="auto"')

@@ -73,6 +73,18 @@ class RecordDetail(DetailView):
     def og_type(self, record):
         return "website"
 
+    def alternates(self, record, related):
+        """[(language, full URL)] of this text and its published translations, for
+        ``<link rel="alternate" hreflang>``: only those whose language is known, and none
+        for a text without published translations."""
+        if not related.get("translations"):
+            return []  # no other language to offer
+        texts = [record, *(other for other, _ in related["translations"])]
+        absolute = self.request.build_absolute_uri
+        return [
+            (text.language, absolute(text.get_absolute_url())) for text in texts if text.language
+        ]
+
     def og_extra(self, record):
         return []
 
@@ -115,6 +127,7 @@ class RecordDetail(DetailView):
         url = canonical_url(self.request)
         absolute = self.request.build_absolute_uri
         context.update(
+            alternates=self.alternates(record, related),
             related=related,
             more=self.more(record, related),
             kind=self.kind,
@@ -167,6 +180,7 @@ class ArticleDetail(RecordDetail):
         return {
             **super().related(article),
             "articles": list(article.related_articles()),
+            "translations": article.translation_family(),
             "body": render_body(article, named),
         }
 
@@ -296,4 +310,8 @@ class QuotationDetail(RecordDetail):
         return quotations.with_published("people", "organizations", "article")
 
     def related(self, quotation):
-        return {**super().related(quotation), "article": quotation.article}
+        return {
+            **super().related(quotation),
+            "article": quotation.article,
+            "translations": quotation.translation_family(),
+        }

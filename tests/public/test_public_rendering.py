@@ -12,7 +12,11 @@ def body_html(client, article):
     start = content.index('<h2 id="text-heading">Text</h2>') + len(
         '<h2 id="text-heading">Text</h2>'
     )
-    return content[start : content.index("</section>", start)].strip()
+    body = content[start : content.index("</section>", start)].strip()
+    # The text is in an element saying its language and direction (tested in test_languages).
+    return re.sub(
+        r'^<div class="text" lang="[^"]*" dir="[a-z]+">(.*)</div>$', r"\1", body, flags=re.S
+    )
 
 
 def article_with(body, title="An article", **links):
