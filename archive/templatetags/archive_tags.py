@@ -4,7 +4,10 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
+from .. import languages
+from ..date_display import describe
 from ..registry import SHOWN
 
 register = template.Library()
@@ -23,13 +26,30 @@ def site_name():
 
 @register.filter
 def partial_date(value):
-    """A partial date in a <time> element, as precise as it is known; "Date unknown" if not."""
-    if not value:
-        return "Date unknown"
-    if not value.year:
+    """A partial date in a <time> element, as precise as it is known; "Date unknown" if not.
+    On Persian pages the Solar Hijri date (or span) follows (``archive.date_display``)."""
+    text, solar_hijri = describe(value)
+    if not value or not value.year:
         # "--08-02" is ISO 8601, but not a datetime HTML accepts: say it in words only.
-        return value.display
-    return format_html('<time datetime="{}">{}</time>', str(value), value.display)
+        return text
+    shown = format_html('<time datetime="{}">{}</time>', str(value), text)
+    if solar_hijri:
+        label = gettext("%(date)s Solar Hijri") % {"date": solar_hijri}
+        return format_html('{} <span class="solar-hijri">({})</span>', shown, label)
+    return shown
+
+
+@register.simple_tag(takes_context=True)
+def language_choices(context):
+    """The language switcher's links: this page in each interface language."""
+    return languages.language_choices(context["request"])
+
+
+@register.simple_tag(takes_context=True)
+def interface_alternates(context):
+    """[(hreflang, absolute URL)] of this page in each interface language, and x-default
+    (the English address): the page's canonical address where it has one."""
+    return languages.alternates(context["request"], getattr(context.get("page_meta"), "canonical", ""))
 
 
 @register.simple_tag(takes_context=True)
