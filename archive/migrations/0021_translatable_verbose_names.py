@@ -4,30 +4,54 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('archive', '0020_search_entry_moves_to_search_app'),
+        ("archive", "0020_search_entry_moves_to_search_app"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='article',
-            options={'ordering': ['-publication_date', 'title'], 'permissions': [('publish_article', 'Can publish articles')], 'verbose_name': 'article', 'verbose_name_plural': 'articles'},
+            name="article",
+            options={
+                "ordering": ["-publication_date", "title"],
+                "permissions": [("publish_article", "Can publish articles")],
+                "verbose_name": "article",
+                "verbose_name_plural": "articles",
+            },
         ),
         migrations.AlterModelOptions(
-            name='event',
-            options={'ordering': ['date', 'title'], 'permissions': [('publish_event', 'Can publish events')], 'verbose_name': 'event', 'verbose_name_plural': 'events'},
+            name="event",
+            options={
+                "ordering": ["date", "title"],
+                "permissions": [("publish_event", "Can publish events")],
+                "verbose_name": "event",
+                "verbose_name_plural": "events",
+            },
         ),
         migrations.AlterModelOptions(
-            name='person',
-            options={'ordering': ['sort_name', 'name'], 'permissions': [('publish_person', 'Can publish people')], 'verbose_name': 'person', 'verbose_name_plural': 'people'},
+            name="person",
+            options={
+                "ordering": ["sort_name", "name"],
+                "permissions": [("publish_person", "Can publish people")],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+            },
         ),
         migrations.AlterModelOptions(
-            name='place',
-            options={'ordering': ['name'], 'permissions': [('publish_place', 'Can publish places')], 'verbose_name': 'place', 'verbose_name_plural': 'places'},
+            name="place",
+            options={
+                "ordering": ["name"],
+                "permissions": [("publish_place", "Can publish places")],
+                "verbose_name": "place",
+                "verbose_name_plural": "places",
+            },
         ),
         migrations.AlterModelOptions(
-            name='quotation',
-            options={'ordering': ['-date', 'slug'], 'permissions': [('publish_quotation', 'Can publish quotations')], 'verbose_name': 'quotation', 'verbose_name_plural': 'quotations'},
+            name="quotation",
+            options={
+                "ordering": ["-date", "slug"],
+                "permissions": [("publish_quotation", "Can publish quotations")],
+                "verbose_name": "quotation",
+                "verbose_name_plural": "quotations",
+            },
         ),
     ]

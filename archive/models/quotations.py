@@ -1,8 +1,8 @@
 """Who said what, where and when."""
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from .base import Record, make_slug
 from .dates import PartialDateField

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from .. import languages
-from ..date_display import describe
+from ..date_display import describe, persian_digits, shows_solar_hijri
 from ..registry import SHOWN
 
 register = template.Library()
@@ -39,6 +39,22 @@ def partial_date(value):
     return shown
 
 
+@register.filter
+def date_text(value):
+    """A partial date as plain text (for citations): the Solar Hijri date in brackets after it
+    on Persian pages."""
+    text, solar_hijri = describe(value)
+    if solar_hijri:
+        return text + " (" + gettext("%(date)s Solar Hijri") % {"date": solar_hijri} + ")"
+    return text
+
+
+@register.filter
+def number(value):
+    """A count in the digits of the page's language."""
+    return persian_digits(value) if shows_solar_hijri() else value
+
+
 @register.simple_tag(takes_context=True)
 def language_choices(context):
     """The language switcher's links: this page in each interface language."""
@@ -49,7 +65,8 @@ def language_choices(context):
 def interface_alternates(context):
     """[(hreflang, absolute URL)] of this page in each interface language, and x-default
     (the English address): the page's canonical address where it has one."""
-    return languages.alternates(context["request"], getattr(context.get("page_meta"), "canonical", ""))
+    canonical = getattr(context.get("page_meta"), "canonical", "")
+    return languages.alternates(context["request"], canonical)
 
 
 @register.simple_tag(takes_context=True)
