@@ -89,9 +89,11 @@ class LanguageMiddleware:
             language = translation.get_language_from_request(request, check_path=False)
         else:
             language = language_of_path(request.path_info)
-        translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
+        # The language is the request's only: the thread's is put back afterwards (so code
+        # that runs between requests, such as tests, reads in the language it had).
+        with translation.override(language):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
         if chosen:
             patch_vary_headers(response, ("Accept-Language", "Cookie"))
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
