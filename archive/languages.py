@@ -49,11 +49,12 @@ def interface_language():
     return translation.get_supported_language_variant(translation.get_language())
 
 
-def language_choices(request):
+def language_choices(request, query=""):
     """[(code, name in its own language, address of this page in it, current?)]: the language
-    switcher's links. The address keeps the query string."""
+    switcher's links. ``query`` is the page's own query string as the page understood it (its
+    canonical address's, or a search's cleaned one): never the raw one, which may be huge or
+    carry anything."""
     current = interface_language()
-    query = request.META.get("QUERY_STRING", "")
     choices = []
     for code, _name in settings.LANGUAGES:
         url = path_in(request.path, code) + (f"?{query}" if query else "")

@@ -159,6 +159,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fa", "فارسی")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates in British form, as before the interface had languages (archive/formats/en).
+FORMAT_MODULE_PATH = ["archive.formats"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -190,8 +190,14 @@ def switcher_links(response):
 
 
 def test_the_switcher_keeps_the_path_and_the_query(client, seeded):
-    english = client.get("/articles/?year=2016&page=1")
-    assert switcher_links(english) == {"/fa/articles/?year=2016&amp;page=1": "fa"}
+    english = client.get("/articles/?year=2016&page=1&utm_source=x")
+    # The query as the page understood it (its canonical address's), not whatever came.
+    assert switcher_links(english) == {"/fa/articles/?year=2016": "fa"}
+    assert switcher_links(client.get("/fa/timeline/?year=2016&x=y")) == {
+        "/timeline/?year=2016": "en"
+    }
+    search = client.get("/search/", {"q": "Rajavi", "kind": "person", "utm": "y" * 500})
+    assert switcher_links(search) == {"/fa/search/?q=Rajavi&amp;kind=person": "fa"}
     persian = client.get("/fa/people/")
     assert switcher_links(persian) == {"/people/": "en"}
     assert switcher_links(client.get("/fa/")) == {"/": "en"}

@@ -1,5 +1,7 @@
 """Small template helpers of the public site."""
 
+from urllib.parse import urlsplit
+
 from django import template
 from django.conf import settings
 from django.urls import reverse
@@ -57,8 +59,13 @@ def number(value):
 
 @register.simple_tag(takes_context=True)
 def language_choices(context):
-    """The language switcher's links: this page in each interface language."""
-    return languages.language_choices(context["request"])
+    """The language switcher's links: this page in each interface language, with the query
+    the page understood (``page_query`` where a view gives it, else its canonical address's)."""
+    query = context.get("page_query")
+    if query is None:
+        canonical = getattr(context.get("page_meta"), "canonical", "")
+        query = urlsplit(canonical).query if canonical else ""
+    return languages.language_choices(context["request"], query.removeprefix("?"))
 
 
 @register.simple_tag(takes_context=True)

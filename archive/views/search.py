@@ -53,6 +53,7 @@ def search(request):
             "page_obj": results.page,
             "facet_groups": facet_groups,
             "active_filters": active_filters,
+            "page_query": link_to.changed() if results.query or results.filters else "",
             "site_name": settings.SITE_NAME,
             "page_meta": PageMeta(title=title, noindex=True),
         },
