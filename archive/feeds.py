@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.translation import gettext
 
 from .models import Article, Person
 from .tagging import public_tag_or_404
@@ -35,7 +36,7 @@ class ArticlesFeed(Feed):
         return escape(text) if self.titles_are_html else text
 
     def feed_title(self, obj):
-        return f"{settings.SITE_NAME}: articles"
+        return gettext("%(site)s: articles") % {"site": settings.SITE_NAME}
 
     def title(self, obj=None):
         return self._html_title(self.feed_title(obj))
@@ -47,7 +48,7 @@ class ArticlesFeed(Feed):
         return escape(self.feed_description(obj))
 
     def feed_description(self, obj):
-        return "The latest articles published in the archive."
+        return gettext("The latest articles published in the archive.")
 
     def items(self, obj=None):
         return _feed_items(Article.objects.published())
@@ -56,7 +57,7 @@ class ArticlesFeed(Feed):
         return self._html_title(article.title)
 
     def item_description(self, article):
-        return escape(article.summary or "No summary recorded.")
+        return escape(article.summary or gettext("No summary recorded."))
 
     def item_pubdate(self, article):
         date = article.publication_date
@@ -79,13 +80,16 @@ class TagArticlesFeed(ArticlesFeed):
         return public_tag_or_404(text_param(slug))
 
     def feed_title(self, tag):
-        return f"{settings.SITE_NAME}: articles tagged “{tag.name}”"
+        return gettext("%(site)s: articles tagged “%(tag)s”") % {
+            "site": settings.SITE_NAME,
+            "tag": tag.name,
+        }
 
     def link(self, tag):
         return reverse("archive:tag_detail", kwargs={"slug": tag.slug})
 
     def feed_description(self, tag):
-        return f"The latest articles tagged “{tag.name}”."
+        return gettext("The latest articles tagged “%(tag)s”.") % {"tag": tag.name}
 
     def items(self, tag):
         return _feed_items(Article.objects.published().linked_to("tags", tag))
@@ -105,13 +109,16 @@ class PersonArticlesFeed(ArticlesFeed):
         return get_object_or_404(Person.objects.published(), slug=slug)
 
     def feed_title(self, person):
-        return f"{settings.SITE_NAME}: articles mentioning {person.name}"
+        return gettext("%(site)s: articles mentioning %(name)s") % {
+            "site": settings.SITE_NAME,
+            "name": person.name,
+        }
 
     def link(self, person):
         return person.get_absolute_url()
 
     def feed_description(self, person):
-        return f"The latest articles that mention {person.name}."
+        return gettext("The latest articles that mention %(name)s.") % {"name": person.name}
 
     def items(self, person):
         return _feed_items(Article.objects.published().linked_to("people", person))

@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 
 from . import feeds, views
 from .sitemaps import SITEMAPS
+from .views.site import one_address
 
 
 class UnicodeSlugConverter:
@@ -54,13 +55,13 @@ urlpatterns = [
     # (?p=2, …), as the sitemap protocol requires.
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        one_address(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "archive:sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        one_address(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),

@@ -44,13 +44,14 @@ class Kind:
     def verbose_name(self):
         return str(self.model._meta.verbose_name)
 
+    # The labels are lazy: shown in the language of the page they are shown on.
     @property
     def label(self):
-        return capfirst(self.verbose_name)
+        return capfirst(self.model._meta.verbose_name)
 
     @property
     def label_plural(self):
-        return capfirst(self.verbose_name_plural)
+        return capfirst(self.model._meta.verbose_name_plural)
 
     @property
     def verbose_name_plural(self):

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "archive.security.SecurityHeadersMiddleware",
+    # Before anything that may answer (the busy page, cached pages): the language is known.
+    "archive.interface_languages.LanguageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "archive.busy.ImportBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -90,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "archive.interface_languages.context",
             ],
         },
     },
@@ -153,7 +156,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# The interface's languages (archive/interface_languages.py): English at the site's
+# addresses, Persian under /fa/; the admin follows the editor's choice. Translations: locale/<code>/LC_MESSAGES.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fa", "فارسی")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates in British form, as before the interface had languages (archive/formats/en).
+FORMAT_MODULE_PATH = ["archive.formats"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

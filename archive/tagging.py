@@ -10,6 +10,7 @@ import re
 
 from django.db.models import Sum
 from django.http import Http404
+from django.utils.translation import gettext
 from taggit.models import Tag
 
 from .models import TagUse
@@ -37,7 +38,7 @@ def public_tag_or_404(slug):
     published is text nobody reviewed."""
     tag = published_tags().filter(slug=slug).first()
     if tag is None:
-        raise Http404("No published record carries this tag.")
+        raise Http404(gettext("No published record carries this tag."))
     return tag
 
 

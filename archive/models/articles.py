@@ -3,6 +3,7 @@
 import hashlib
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from ..sanitise import html_to_text
 from .base import Record
@@ -68,6 +69,8 @@ class Article(Translatable, Record):
 
     class Meta(Record.Meta):
         ordering = ["-publication_date", "title"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         indexes = [
             *Record.Meta.indexes,
             models.Index(fields=["publication_date"], name="archive_article_pubdate"),

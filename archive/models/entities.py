@@ -1,21 +1,22 @@
 """Who and where: people, organisations and places."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .base import Record, lines
 
 
 class Organization(Record):
     class Kind(models.TextChoices):
-        GOVERNMENT = "government", "Government or ministry"
-        LEGISLATURE = "legislature", "Legislature or committee"
-        MILITARY = "military", "Armed forces"
-        INTELLIGENCE = "intelligence", "Intelligence service"
-        INTERNATIONAL = "international", "International organisation"
-        POLITICAL = "political", "Political or opposition group"
-        NGO = "ngo", "Non-governmental organisation"
-        MEDIA = "media", "Media"
-        OTHER = "other", "Other"
+        GOVERNMENT = "government", _("Government or ministry")
+        LEGISLATURE = "legislature", _("Legislature or committee")
+        MILITARY = "military", _("Armed forces")
+        INTELLIGENCE = "intelligence", _("Intelligence service")
+        INTERNATIONAL = "international", _("International organisation")
+        POLITICAL = "political", _("Political or opposition group")
+        NGO = "ngo", _("Non-governmental organisation")
+        MEDIA = "media", _("Media")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=300)
     acronym = models.CharField(max_length=40, blank=True)
@@ -29,8 +30,8 @@ class Organization(Record):
 
     class Meta(Record.Meta):
         ordering = ["name"]
-        verbose_name = "organisation"
-        verbose_name_plural = "organisations"
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
         indexes = [
             *Record.Meta.indexes,
             models.Index(fields=["name"], name="archive_org_name"),
@@ -71,7 +72,8 @@ class Person(Record):
 
     class Meta(Record.Meta):
         ordering = ["sort_name", "name"]
-        verbose_name_plural = "people"
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
         indexes = [
             *Record.Meta.indexes,
             models.Index(fields=["sort_name", "name"], name="archive_person_sort"),
@@ -133,12 +135,12 @@ class Affiliation(models.Model):
 
 class Place(Record):
     class Kind(models.TextChoices):
-        CAMP = "camp", "Camp"
-        CITY = "city", "City"
-        COUNTRY = "country", "Country"
-        REGION = "region", "Region"
-        BUILDING = "building", "Building"
-        OTHER = "other", "Other"
+        CAMP = "camp", _("Camp")
+        CITY = "city", _("City")
+        COUNTRY = "country", _("Country")
+        REGION = "region", _("Region")
+        BUILDING = "building", _("Building")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=200)
     aliases = models.TextField(blank=True, help_text="Other names, one per line.")
@@ -151,6 +153,8 @@ class Place(Record):
 
     class Meta(Record.Meta):
         ordering = ["name"]
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
         indexes = [
             *Record.Meta.indexes,
             models.Index(fields=["name"], name="archive_place_name"),

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .base import Record, RecordQuerySet
 from .dates import PartialDate, PartialDateField
@@ -48,6 +49,8 @@ class Event(Record):
 
     class Meta(Record.Meta):
         ordering = ["date", "title"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         indexes = [
             *Record.Meta.indexes,
             models.Index(fields=["date", "title"], name="archive_event_date"),

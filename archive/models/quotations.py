@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from .base import Record, make_slug
 from .dates import PartialDateField
@@ -11,14 +12,14 @@ from .translations import Translatable, language_field, translation_link
 
 class Quotation(Translatable, Record):
     class Medium(models.TextChoices):
-        STATEMENT = "statement", "Statement"
-        PRESS_RELEASE = "press_release", "Press release"
-        OPEN_LETTER = "open_letter", "Open letter"
-        RESOLUTION = "resolution", "Resolution"
-        SPEECH = "speech", "Speech"
-        INTERVIEW = "interview", "Interview"
-        WRITING = "writing", "Article or book"
-        OTHER = "other", "Other"
+        STATEMENT = "statement", _("Statement")
+        PRESS_RELEASE = "press_release", _("Press release")
+        OPEN_LETTER = "open_letter", _("Open letter")
+        RESOLUTION = "resolution", _("Resolution")
+        SPEECH = "speech", _("Speech")
+        INTERVIEW = "interview", _("Interview")
+        WRITING = "writing", _("Article or book")
+        OTHER = "other", _("Other")
 
     text = models.TextField("exact words")
     people = models.ManyToManyField(
@@ -51,6 +52,8 @@ class Quotation(Translatable, Record):
 
     class Meta(Record.Meta):
         ordering = ["-date", "slug"]
+        verbose_name = _("quotation")
+        verbose_name_plural = _("quotations")
         indexes = [
             *Record.Meta.indexes,
             models.Index(fields=["date"], name="archive_quotation_date"),

@@ -1,11 +1,15 @@
 """Small template helpers of the public site."""
 
+from urllib.parse import urlsplit
+
 from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
-from .. import languages
+from .. import interface_languages, languages
+from ..date_display import describe, persian_digits, shows_solar_hijri
 from ..registry import SHOWN
 
 register = template.Library()
@@ -24,13 +28,52 @@ def site_name():
 
 @register.filter
 def partial_date(value):
-    """A partial date in a <time> element, as precise as it is known; "Date unknown" if not."""
-    if not value:
-        return "Date unknown"
-    if not value.year:
+    """A partial date in a <time> element, as precise as it is known; "Date unknown" if not.
+    On Persian pages the Solar Hijri date (or span) follows (``archive.date_display``)."""
+    text, solar_hijri = describe(value)
+    if not value or not value.year:
         # "--08-02" is ISO 8601, but not a datetime HTML accepts: say it in words only.
-        return value.display
-    return format_html('<time datetime="{}">{}</time>', str(value), value.display)
+        return text
+    shown = format_html('<time datetime="{}">{}</time>', str(value), text)
+    if solar_hijri:
+        label = gettext("%(date)s Solar Hijri") % {"date": solar_hijri}
+        return format_html('{} <span class="solar-hijri">({})</span>', shown, label)
+    return shown
+
+
+@register.filter
+def date_text(value):
+    """A partial date as plain text (for citations): the Solar Hijri date in brackets after it
+    on Persian pages."""
+    text, solar_hijri = describe(value)
+    if solar_hijri:
+        return text + " (" + gettext("%(date)s Solar Hijri") % {"date": solar_hijri} + ")"
+    return text
+
+
+@register.filter
+def number(value):
+    """A count in the digits of the page's language."""
+    return persian_digits(value) if shows_solar_hijri() else value
+
+
+@register.simple_tag(takes_context=True)
+def language_choices(context):
+    """The language switcher's links: this page in each interface language, with the query
+    the page understood (``page_query`` where a view gives it, else its canonical address's)."""
+    query = context.get("page_query")
+    if query is None:
+        canonical = getattr(context.get("page_meta"), "canonical", "")
+        query = urlsplit(canonical).query if canonical else ""
+    return interface_languages.language_choices(context["request"], query.removeprefix("?"))
+
+
+@register.simple_tag(takes_context=True)
+def interface_alternates(context):
+    """[(hreflang, absolute URL)] of this page in each interface language, and x-default
+    (the English address): the page's canonical address where it has one."""
+    canonical = getattr(context.get("page_meta"), "canonical", "")
+    return interface_languages.alternates(context["request"], canonical)
 
 
 @register.simple_tag(takes_context=True)

@@ -14,6 +14,8 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.views.generic import DetailView
 
 from .. import structured_data
@@ -101,7 +103,10 @@ class RecordDetail(DetailView):
         return self.with_related(self.visible().prefetch_related("tags"))
 
     def missing(self, slug):
-        return f"The archive has no {self.kind} at the address “{slug}”."
+        return gettext("The archive has no %(kind)s at the address “%(slug)s”.") % {
+            "kind": self.model._meta.verbose_name,
+            "slug": slug,
+        }
 
     def get_object(self, queryset=None):
         slug = self.kwargs["slug"]
@@ -133,7 +138,7 @@ class RecordDetail(DetailView):
             kind=self.kind,
             is_draft=not record.is_published,
             page_meta=PageMeta(
-                title=f"{record} – {self.kind.capitalize()}",
+                title=f"{record} – {capfirst(self.model._meta.verbose_name)}",
                 description=structured_data.describe(record),
                 canonical=url,
                 og_type=self.og_type(record),

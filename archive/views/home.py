@@ -1,6 +1,7 @@
 """The home page: what is new, what is most tagged, and how much the archive holds."""
 
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from ..models import Article, Event
 from ..registry import SHOWN
@@ -38,8 +39,8 @@ def home(request):
             "tags": most_used_tags(TOP_TAGS),
             "counts": counts,
             "page_meta": PageMeta(
-                title="A public, cross-linked archive",
-                description=(
+                title=gettext("A public, cross-linked archive"),
+                description=gettext(
                     "A public, cross-linked record of articles, people, organisations, places, "
                     "events and quotations."
                 ),

@@ -3,14 +3,20 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy
 from django.views.generic import ListView
 
 from ..models import Article, Event, Organization, Person, Place, Quotation
 from ..tagging import public_tag_or_404, uses_by_kind
-from .meta import PageMeta, canonical_url
+from .meta import PageMeta, canonical_url, page_title
 from .pagination import page_size, paginate
 from .params import text_param
 from .timeline import YEAR
+
+# How a list's heading says what it is narrowed to: "Articles that mention Smith".
+MENTIONING = gettext_lazy("%(list)s that mention %(record)s")
+WITH = gettext_lazy("%(list)s with %(record)s")
+BY = gettext_lazy("%(list)s by %(record)s")
 
 
 class RecordList(ListView):
@@ -19,7 +25,8 @@ class RecordList(ListView):
     template_name = "archive/record_list.html"
     intro = ""
     filter_names = ("tag",)
-    # Narrowing by a linked record: query parameter -> (field, model, how the heading says it).
+    # Narrowing by a linked record: query parameter -> (field, model, how the heading says it,
+    # "%(list)s that mention %(record)s").
     link_filters = {}
 
     @property
@@ -78,16 +85,18 @@ class RecordList(ListView):
         return self.narrow(records, self.filters)
 
     def heading(self):
-        heading = f"{self.title} tagged “{self.tag.name}”" if self.tag else self.title
+        heading = str(self.title)
+        if self.tag:
+            heading = gettext("%(list)s tagged “%(tag)s”") % {"list": heading, "tag": self.tag.name}
         for phrase, linked in self.linked:
-            heading += f" {phrase} {linked}"
+            heading = phrase % {"list": heading, "record": linked}
         return heading
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         heading = self.heading()
         page = context["page_obj"]
-        title = heading if page.number == 1 else f"{heading}, page {page.number}"
+        title = page_title(heading, page)
         context.update(
             card_template=f"archive/cards/{self.model._meta.model_name}.html",
             heading=heading,
@@ -107,13 +116,15 @@ class RecordList(ListView):
 class ArticleList(RecordList):
     model = Article
     template_name = "archive/article_list.html"
-    intro = "Articles kept in the archive, newest first; those with no known date come last."
+    intro = gettext_lazy(
+        "Articles kept in the archive, newest first; those with no known date come last."
+    )
     filter_names = ("tag", "section", "year")
     link_filters = {
-        "person": ("people", Person, "that mention"),
-        "organisation": ("organizations", Organization, "that mention"),
-        "place": ("places", Place, "that mention"),
-        "event": ("events", Event, "about"),
+        "person": ("people", Person, MENTIONING),
+        "organisation": ("organizations", Organization, MENTIONING),
+        "place": ("places", Place, MENTIONING),
+        "event": ("events", Event, gettext_lazy("%(list)s about %(record)s")),
     }
 
     def narrow(self, records, filters):
@@ -123,7 +134,7 @@ class ArticleList(RecordList):
             narrowed["section"] = filters["section"]
         if filters["year"]:
             if not YEAR.fullmatch(filters["year"]):
-                raise Http404("A year is four digits, such as 2016.")
+                raise Http404(gettext("A year is four digits, such as 2016."))
             narrowed["publication_date__startswith"] = filters["year"]
         self.counted = self.counted.filter(**narrowed)
         return records.filter(**narrowed)
@@ -131,9 +142,15 @@ class ArticleList(RecordList):
     def heading(self):
         heading = super().heading()
         if self.filters["section"]:
-            heading += f" in “{self.filters['section']}”"
+            heading = gettext("%(list)s in “%(section)s”") % {
+                "list": heading,
+                "section": self.filters["section"],
+            }
         if self.filters["year"]:
-            heading += f" from {self.filters['year']}"
+            heading = gettext("%(list)s from %(year)s") % {
+                "list": heading,
+                "year": self.filters["year"],
+            }
         return heading
 
     def get_context_data(self, **kwargs):
@@ -148,26 +165,26 @@ class ArticleList(RecordList):
 
 class PersonList(RecordList):
     model = Person
-    intro = "People named in the archive, by surname as the sources give it."
+    intro = gettext_lazy("People named in the archive, by surname as the sources give it.")
 
 
 class OrganizationList(RecordList):
     model = Organization
-    intro = "Governments, groups, committees and other bodies named in the archive."
+    intro = gettext_lazy("Governments, groups, committees and other bodies named in the archive.")
 
 
 class PlaceList(RecordList):
     model = Place
-    intro = "Places named in the archive."
+    intro = gettext_lazy("Places named in the archive.")
 
 
 class EventList(RecordList):
     model = Event
-    intro = "Events recorded in the archive, by date; see also the timeline."
+    intro = gettext_lazy("Events recorded in the archive, by date; see also the timeline.")
     link_filters = {
-        "person": ("people", Person, "with"),
-        "organisation": ("organizations", Organization, "with"),
-        "place": ("place", Place, "at"),
+        "person": ("people", Person, WITH),
+        "organisation": ("organizations", Organization, WITH),
+        "place": ("place", Place, gettext_lazy("%(list)s at %(record)s")),
     }
 
     def with_related(self, events):
@@ -179,10 +196,10 @@ class EventList(RecordList):
 
 class QuotationList(RecordList):
     model = Quotation
-    intro = "Words quoted in the archive's articles, with who said them."
+    intro = gettext_lazy("Words quoted in the archive's articles, with who said them.")
     link_filters = {
-        "person": ("people", Person, "by"),
-        "organisation": ("organizations", Organization, "by"),
+        "person": ("people", Person, BY),
+        "organisation": ("organizations", Organization, BY),
     }
 
     def with_related(self, quotations):

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.utils.translation import gettext
+
 
 @dataclass
 class PageMeta:
@@ -14,6 +16,13 @@ class PageMeta:
     json_ld: str = ""  # a ready <script> element, see archive.structured_data
     citation: list = field(default_factory=list)  # (name, content) pairs
     noindex: bool = False
+
+
+def page_title(title, page):
+    """A list's title, with the page number after the first page: "Tags, page 2"."""
+    if page.number == 1:
+        return title
+    return gettext("%(title)s, page %(number)s") % {"title": title, "number": page.number}
 
 
 def canonical_url(request, page=None, filters=None):

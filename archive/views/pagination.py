@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 # A page number is a positive integer of sensible length: "0", "-1", "abc" and a 5,000-digit
 # number are refused before any arithmetic or query is spent on them.
@@ -45,7 +46,7 @@ def paginate(request, queryset, per_page=None, count=None):
     """The requested page of ``queryset``, or a 404 for a page that does not exist."""
     raw = request.GET.get("page", "1").strip()
     if not PAGE_NUMBER.fullmatch(raw):
-        raise Http404("There is no such page: page numbers are whole numbers from 1.")
+        raise Http404(gettext("There is no such page: page numbers are whole numbers from 1."))
     if isinstance(queryset, QuerySet):
         paginator = KeysFirstPaginator(queryset, page_size(per_page), count)
     else:
@@ -53,4 +54,7 @@ def paginate(request, queryset, per_page=None, count=None):
     try:
         return paginator.page(int(raw))
     except InvalidPage:
-        raise Http404(f"There is no page {raw}: this list has {paginator.num_pages}.") from None
+        raise Http404(
+            gettext("There is no page %(page)s: this list has %(pages)s.")
+            % {"page": raw, "pages": paginator.num_pages}
+        ) from None

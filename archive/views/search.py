@@ -4,11 +4,17 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_lazy
 
 from ..search.query import search as run_search
 from .meta import PageMeta
 
-FACET_TITLES = {"kind": "Kind of record", "section": "Section", "year": "Year", "tag": "Tag"}
+FACET_TITLES = {
+    "kind": gettext_lazy("Kind of record"),
+    "section": gettext_lazy("Section"),
+    "year": gettext_lazy("Year"),
+    "tag": gettext_lazy("Tag"),
+}
 
 
 def search(request):
@@ -34,7 +40,10 @@ def search(request):
         (FACET_TITLES[name], value, link_to.changed(**{name: None}))
         for name, value in results.filters.items()
     ]
-    title = f"Search: {results.query}" if results.query else "Search"
+    if results.query:
+        title = gettext("Search: %(query)s") % {"query": results.query}
+    else:
+        title = gettext("Search")
     return render(
         request,
         "archive/search.html",
@@ -44,6 +53,7 @@ def search(request):
             "page_obj": results.page,
             "facet_groups": facet_groups,
             "active_filters": active_filters,
+            "page_query": link_to.changed() if results.query or results.filters else "",
             "site_name": settings.SITE_NAME,
             "page_meta": PageMeta(title=title, noindex=True),
         },

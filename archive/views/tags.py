@@ -2,10 +2,11 @@
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from ..registry import SHOWN
 from ..tagging import public_tag_or_404, published_tags, uses_by_kind
-from .meta import PageMeta, canonical_url
+from .meta import PageMeta, canonical_url, page_title
 from .pagination import page_size, paginate
 from .params import text_param
 
@@ -20,8 +21,8 @@ def tag_list(request):
         {
             "page_obj": page,
             "page_meta": PageMeta(
-                title="Tags" if page.number == 1 else f"Tags, page {page.number}",
-                description="Every tag in the archive, with how many records carry it.",
+                title=gettext("Tags") if page.number == 1 else page_title(gettext("Tags"), page),
+                description=gettext("Every tag in the archive, with how many records carry it."),
                 canonical=canonical_url(request, page),
             ),
         },
@@ -47,7 +48,7 @@ def tag_detail(request, slug):
                 }
             )
     if not sections:
-        raise Http404("No published record carries this tag.")
+        raise Http404(gettext("No published record carries this tag."))
     return render(
         request,
         "archive/tag_detail.html",
@@ -55,8 +56,10 @@ def tag_detail(request, slug):
             "tag": tag,
             "sections": sections,
             "page_meta": PageMeta(
-                title=f"Tagged “{tag.name}”",
-                description=f"Everything in the archive tagged “{tag.name}”.",
+                title=gettext("Tagged “%(tag)s”") % {"tag": tag.name},
+                description=(
+                    gettext("Everything in the archive tagged “%(tag)s”.") % {"tag": tag.name}
+                ),
                 canonical=canonical_url(request),
             ),
         },

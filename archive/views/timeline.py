@@ -6,9 +6,10 @@ from collections import defaultdict
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_lazy
 
 from ..models import Article, Event, Organization, Person
-from .meta import PageMeta, canonical_url
+from .meta import PageMeta, canonical_url, page_title
 from .pagination import paginate
 from .params import text_param
 
@@ -16,7 +17,9 @@ TIMELINE_PAGE_SIZE = 50
 # An event in at most this many articles names them; one in more links to their list.
 ARTICLES_PER_EVENT = 3
 YEAR = re.compile(r"[0-9]{4}")
-NO_YEAR, UNKNOWN = "Year not given", "Date unknown"
+# The groups of events without a year, and their anchors (the same in every language).
+NO_YEAR, UNKNOWN = gettext_lazy("Year not given"), gettext_lazy("Date unknown")
+NO_YEAR_ANCHOR, UNKNOWN_ANCHOR = "year-year-not-given", "year-date-unknown"
 
 
 def group_by_year(events):
@@ -25,10 +28,13 @@ def group_by_year(events):
     for event in events:
         if event.date.year:
             label = str(event.date.year)
+            anchor = f"year-{label}"
         else:
-            label = NO_YEAR if event.date else UNKNOWN
+            label, anchor = (
+                (str(NO_YEAR), NO_YEAR_ANCHOR) if event.date else (str(UNKNOWN), UNKNOWN_ANCHOR)
+            )
         if not groups or groups[-1][0] != label:
-            groups.append((label, "year-" + label.lower().replace(" ", "-"), []))
+            groups.append((label, anchor, []))
         groups[-1][2].append(event)
     return groups
 
@@ -82,13 +88,13 @@ def timeline(request):
     events = Event.objects.published()
     if year:
         if not YEAR.fullmatch(year):
-            raise Http404("A year is four digits, such as 2016.")
+            raise Http404(gettext("A year is four digits, such as 2016."))
         events = events.filter(date__startswith=year)
     # A draft place is left out: the prefetch sets ``event.place`` to None.
     events = events.chronological().with_published("place")
     page = paginate(request, events, TIMELINE_PAGE_SIZE)
     years = Event.objects.published().years("date")
-    heading = f"Timeline: {year}" if year else "Timeline"
+    heading = gettext("Timeline: %(year)s") % {"year": year} if year else gettext("Timeline")
     return render(
         request,
         "archive/timeline.html",
@@ -99,8 +105,8 @@ def timeline(request):
             "year": year,
             "heading": heading,
             "page_meta": PageMeta(
-                title=heading if page.number == 1 else f"{heading}, page {page.number}",
-                description="Events in the archive in date order, grouped by year.",
+                title=page_title(heading, page),
+                description=gettext("Events in the archive in date order, grouped by year."),
                 canonical=canonical_url(request, page, {"year": year}),
             ),
         },

@@ -1,0 +1,1 @@
+"""Date and number formats per interface language (``FORMAT_MODULE_PATH``)."""
