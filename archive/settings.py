@@ -157,7 +157,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # The interface's languages (archive/interface_languages.py): English at the site's
-# addresses, Persian under /fa/; the admin follows the editor's choice. Translations: locale/<code>/LC_MESSAGES.
+# addresses, Persian under /fa/; the admin follows the editor's choice. Translations:
+# locale/<code>/LC_MESSAGES.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fa", "فارسی")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

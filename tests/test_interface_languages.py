@@ -1,6 +1,7 @@
 """The interface in English and Persian: English at the site's addresses as they have always
 been, Persian under /fa/ (archive/interface_languages.py), the language taken from the address
-alone; the Persian translation complete; Solar Hijri dates on Persian pages (archive/date_display.py).
+alone; the Persian translation complete; Solar Hijri dates on Persian pages
+(archive/date_display.py).
 """
 
 import gettext

@@ -194,7 +194,7 @@ def test_drafts_are_never_listed_as_translations_nor_as_alternates(client, persi
     english.save()
     html = page(client, original)
     assert 'id="translations"' not in html
-    assert "hreflang" not in html
+    assert english.get_absolute_url() not in html
     assert client.get(english.get_absolute_url()).status_code == 404
 
 
@@ -204,10 +204,13 @@ def test_text_of_unknown_language_claims_none(client):
     assert 'lang="" dir="auto"' in element(html, "h1", "")
     assert element(html, "div", 'class="text" lang="" dir="auto"')
     assert "<dt>Language</dt>" not in html
-    assert (
-        "hreflang" not in html[: html.index("</head>")].replace('type="application/atom+xml"', "")
-        or 'hreflang="' not in html[: html.index("</head>")]
-    )
+    # No content alternates: only the interface's (the page in English and in Persian).
+    head = html[: html.index("</head>")]
+    assert re.findall(r'rel="alternate" hreflang="([^"]+)" href="([^"]+)"', head) == [
+        ("en", "http://testserver/articles/unknown/"),
+        ("fa", "http://testserver/fa/articles/unknown/"),
+        ("x-default", "http://testserver/articles/unknown/"),
+    ]
 
 
 def test_titles_in_lists_and_names_take_their_direction_from_their_letters(
