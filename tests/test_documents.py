@@ -172,3 +172,169 @@ def test_deleting_a_record_deletes_its_documents():
     add_file(person, io.BytesIO(files.png()), "a.png")
     person.delete()
     assert not Document.objects.exists()
+
+
+# Serving ---------------------------------------------------------------------------------
+
+
+def published_file(data, name, record=None, **meta):
+    record = record or publish(Person, name="Camp Liberty resident")
+    return add_file(record, io.BytesIO(data), name, status=Status.PUBLISHED, **meta)
+
+
+def body(response):
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_a_published_pdf_is_served_inline_with_protective_headers(client):
+    data = files.pdf(1)
+    document = published_file(data, "resolution.pdf")
+    response = client.get(document.get_download_url())
+    assert response.status_code == 200
+    assert body(response) == data
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'inline; filename="resolution.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert response["Content-Length"] == str(len(data))
+
+
+def test_office_documents_and_text_are_downloads(client):
+    docx = published_file(files.docx(), "letter.docx")
+    text = published_file(b"plain words", "notes.txt")
+    response = client.get(docx.get_download_url())
+    assert response["Content-Disposition"] == 'attachment; filename="letter.docx"'
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    response = client.get(text.get_download_url())
+    assert response["Content-Disposition"] == 'attachment; filename="notes.txt"'
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+
+
+def test_a_non_ascii_name_is_given_as_filename_star(client):
+    document = published_file(files.png(), "نامه سرگشاده.png")
+    disposition = client.get(document.get_download_url())["Content-Disposition"]
+    assert disposition == (
+        "inline; filename*=utf-8''%D9%86%D8%A7%D9%85%D9%87%20%D8%B3%D8%B1%DA%AF%D8%B4%D8%A7%D8%AF%D9%87.png"
+    )
+
+
+def test_a_polyglot_pdf_is_served_as_a_pdf_in_a_sandbox(client):
+    document = published_file(files.pdf(1) + files.POLYGLOT_TAIL, "both.pdf")
+    response = client.get(document.get_download_url())
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+
+
+def test_previews_are_served_as_webp_with_the_same_headers(client):
+    document = published_file(files.png(800, 400), "photo.png")
+    response = client.get(document.preview_url(320))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/webp"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert Image.open(io.BytesIO(body(response))).size == (320, 160)
+    assert client.get(document.preview_url(999)).status_code == 404
+
+
+@pytest.mark.parametrize("hidden", ["document", "record"])
+def test_drafts_files_are_404_everywhere(client, hidden):
+    record = publish(Person, name="Someone") if hidden == "document" else draft(Person, name="X")
+    status = Status.DRAFT if hidden == "document" else Status.PUBLISHED
+    document = add_file(record, io.BytesIO(files.png(800, 400)), "a.png", status=status)
+    for url in [
+        document.get_absolute_url(),
+        document.get_download_url(),
+        document.preview_url(320),
+    ]:
+        assert client.get(url).status_code == 404, url
+    if hidden == "document":
+        page = client.get(record.get_absolute_url()).content.decode()
+        assert document.get_absolute_url() not in page
+        assert document.preview_url(320) not in page
+
+
+def test_staff_preview_a_draft_file_marked_and_uncached(editor_client):
+    document = add_file(publish(Person, name="Someone"), io.BytesIO(files.png()), "a.png")
+    response = editor_client.get(document.get_absolute_url())
+    assert response.status_code == 200
+    assert "Draft — not visible to the public" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    response = editor_client.get(document.get_download_url())
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_missing_stored_file_is_a_404_not_a_500(client):
+    document = published_file(b"words", "notes.txt")
+    default_storage.delete(document.file.name)
+    assert client.get(document.get_download_url()).status_code == 404
+
+
+# Pages ---------------------------------------------------------------------------------
+
+
+def test_a_files_page_shows_its_metadata_record_hash_and_citation(client):
+    article = publish(Article, title="Senate resolution")
+    document = published_file(
+        files.pdf(2),
+        "res.pdf",
+        record=article,
+        title="S. CON. RES. 42",
+        description="The resolution as introduced.",
+        date="2016-08-19",
+        source="https://www.congress.gov/",
+        language="en",
+    )
+    response = client.get(f"/files/{document.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    for text in [
+        "S. CON. RES. 42",
+        "The resolution as introduced.",
+        "19 August 2016",
+        article.get_absolute_url(),
+        document.sha256,
+        "2 pages",
+        "Cite this file",
+        document.get_download_url(),
+        f'srcset="{document.preview_url(320)} 320w',
+    ]:
+        assert text in page, text
+    assert '"@type": "DigitalDocument"' in page
+    assert f'"sha256": "{document.sha256}"' in page
+    assert '"isPartOf"' in page
+
+
+def test_a_records_page_lists_its_published_files_in_constant_queries(client, rendered_every_time):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = publish(Person, name="Someone")
+    published_file(files.png(), "one.png", record=person)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(person.get_absolute_url())
+        assert response.status_code == 200
+        return len(queries), response.content.decode()
+
+    few, _ = count()
+    for n in range(6):
+        published_file(files.png(colour=(n, n, n)), f"more-{n}.png", record=person)
+    add_file(person, io.BytesIO(files.pdf(1)), "draft.pdf")  # a draft: not listed
+    many, page = count()
+    assert few == many
+    assert page.count('class="document"') == 7
+    assert "draft.pdf" not in page
+    assert '"subjectOf"' in page
+
+
+def test_audio_and_video_get_native_players(client):
+    person = publish(Person, name="Someone")
+    mp3 = published_file(b"ID3\x04" + b"\x00" * 64, "speech.mp3", record=person)
+    published_file(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64, "rally.mp4", record=person)
+    page = client.get(person.get_absolute_url()).content.decode()
+    assert f'<audio controls preload="none" src="{mp3.get_download_url()}">' in page
+    assert "<video controls" in page
+    assert '"@type": "AudioObject"' in page
