@@ -42,6 +42,13 @@ class DocumentInlineForm(forms.ModelForm):
     class Meta:
         model = Document
         fields = ["upload", *METADATA]
+        # Unlike the record's own fields beside them on the page ("Title", "Date", "Status").
+        labels = {
+            "title": "file title",
+            "description": "file description",
+            "date": "file date",
+            "status": "file status",
+        }
 
     prepared = None
 
