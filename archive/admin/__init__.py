@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from ..importers.locking import ArchiveBusy
 from ..importers.undo import UndoError, plan_undo, undo_import
 from ..models import Affiliation, Article, Event, ImportRun, Organization, Person, Place, Quotation
+from . import documents  # noqa: F401 (registers the documents' admin)
 from .base import (
     PreloadedAutocompleteInline,
     PublicationGuardMixin,

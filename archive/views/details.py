@@ -20,7 +20,7 @@ from django.views.generic import DetailView
 
 from .. import structured_data
 from ..accounts.two_factor import may_preview_drafts
-from ..models import Affiliation, Article, Event, Organization, Person, Place, Quotation
+from ..models import Affiliation, Article, Document, Event, Organization, Person, Place, Quotation
 from ..rendering import render_body
 from .meta import PageMeta, canonical_url
 from .moved import moved_or_404
@@ -100,7 +100,10 @@ class RecordDetail(DetailView):
         return self.model.objects.published()
 
     def get_queryset(self):
-        return self.with_related(self.visible().prefetch_related("tags"))
+        documents = Prefetch(
+            "documents", queryset=Document.objects.published(), to_attr="public_documents"
+        )
+        return self.with_related(self.visible().prefetch_related("tags", documents))
 
     def missing(self, slug):
         return gettext("The archive has no %(kind)s at the address “%(slug)s”.") % {

@@ -32,12 +32,12 @@ EXPECTED_QUERIES = {
     "/tags/": 3,
     "/tags/common/": 8,
     "/timeline/": 12,
-    "/articles/a-0/": 13,  # + its original and translations (one query)
-    "/people/p-0/": 16,
-    "/organisations/o-0/": 16,
-    "/places/pl-0/": 7,
-    "/events/e-0/": 8,
-    "/quotations/q-0/": 6,  # + its original and translations (one query)
+    "/articles/a-0/": 14,  # + its original and translations, + its published files
+    "/people/p-0/": 17,  # + the record's published files
+    "/organisations/o-0/": 17,  # + the record's published files
+    "/places/pl-0/": 8,  # + the record's published files
+    "/events/e-0/": 9,  # + the record's published files
+    "/quotations/q-0/": 7,  # + its original and translations, + its published files
     "/articles/?tag=common": 7,
     "/articles/?person=p-0": 8,
     "/events/?place=pl-0": 6,
