@@ -159,10 +159,33 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", "") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (documents and their previews): the local folder MEDIA_ROOT (beside the
+# database by default) or, with ARCHIVE_MEDIA_STORAGE=s3, an S3-compatible bucket through
+# django-storages (installed separately: see the README's "Documents and media"). Files are
+# always served by the archive's own views, never from MEDIA_URL (drafts' files stay hidden).
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", "") or BASE_DIR / "media")
+MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+if os.environ.get("ARCHIVE_MEDIA_STORAGE", "").strip().lower() == "s3":
+    # Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, read by boto3 from the
+    # environment itself (never from this file).
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("ARCHIVE_S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("ARCHIVE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("ARCHIVE_S3_REGION") or None,
+            "location": os.environ.get("ARCHIVE_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if not STORAGES["default"]["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("ARCHIVE_MEDIA_STORAGE=s3 needs ARCHIVE_S3_BUCKET.")
 if DEBUG:
     # No collectstatic needed while developing; production always uses the manifest.
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
@@ -188,6 +211,11 @@ ARCHIVE_PAGE_CACHE_SECONDS = int(os.environ.get("ARCHIVE_PAGE_CACHE_SECONDS", "6
 ARCHIVE_CACHE_MAX_AGE = int(os.environ.get("ARCHIVE_CACHE_MAX_AGE", "60"))
 # Imports refuse files bigger than this (bytes).
 ARCHIVE_IMPORT_MAX_BYTES = int(os.environ.get("ARCHIVE_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+# Files attached to records (archive/documents/): refused past this size (bytes), images past
+# this many pixels (a decompression bomb), and previews made at these widths.
+ARCHIVE_MAX_UPLOAD_BYTES = int(os.environ.get("ARCHIVE_MAX_UPLOAD_BYTES", str(100 * 1024 * 1024)))
+ARCHIVE_MAX_IMAGE_PIXELS = int(os.environ.get("ARCHIVE_MAX_IMAGE_PIXELS", str(64_000_000)))
+ARCHIVE_THUMBNAIL_WIDTHS = (320, 640, 1280)
 # An import started while another runs waits this many seconds for it, then gives up
 # (archive/importers/locking.py).
 ARCHIVE_IMPORT_LOCK_WAIT = float(os.environ.get("ARCHIVE_IMPORT_LOCK_WAIT", "10"))

@@ -44,3 +44,10 @@ def rendered_every_time(settings):
     """Pages rendered on every request, the page cache left out (for tests that measure
     rendering or read a response's context)."""
     settings.ARCHIVE_PAGE_CACHE = False
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Uploaded files go to a folder of the test's own, never the project's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    return settings.MEDIA_ROOT

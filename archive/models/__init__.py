@@ -1,6 +1,7 @@
 from .articles import Article, sha256_of
 from .base import Record, RecordQuerySet, Status
 from .dates import PartialDate, PartialDateField
+from .documents import Document, DocumentQuerySet, TextState
 from .entities import Affiliation, Organization, Person, Place
 from .events import Event
 from .imports import ImportRun
@@ -10,6 +11,8 @@ from .tag_uses import TagUse
 __all__ = [
     "Affiliation",
     "Article",
+    "Document",
+    "DocumentQuerySet",
     "Event",
     "ImportRun",
     "Organization",
@@ -22,5 +25,6 @@ __all__ = [
     "RecordQuerySet",
     "Status",
     "TagUse",
+    "TextState",
     "sha256_of",
 ]

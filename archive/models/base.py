@@ -3,6 +3,7 @@
 import unicodedata
 from functools import lru_cache
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import connections, models, transaction
 from django.dispatch import Signal
 from django.urls import reverse
@@ -204,6 +205,8 @@ class Record(models.Model):
         help_text="The import that last wrote this record.",
     )
     tags = TaggableManager(blank=True)
+    # The files attached to the record (archive.models.documents); deleted with it.
+    documents = GenericRelation("archive.Document")
 
     objects = RecordQuerySet.as_manager()
 
