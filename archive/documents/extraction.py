@@ -88,7 +88,10 @@ def _tidy(text):
     """Lines without trailing spaces or control characters (PostgreSQL refuses NUL; PDFs often
     hold form feeds and odd line ends)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = ("".join(c for c in line if c.isprintable() or c == "\t").rstrip() for line in text.split("\n"))
+    lines = (
+        "".join(c for c in line if c.isprintable() or c == "\t").rstrip()
+        for line in text.split("\n")
+    )
     return "\n".join(lines).strip()
 
 

@@ -19,7 +19,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from taggit.models import TaggedItem
 
-from ..models import Article, Document, Event, Organization, Person, Place, Quotation
+from ..models import Article, Event, Organization, Person, Place, Quotation
+from ..models import Document as AttachedFile
 from ..models.base import Status
 from ..registry import BY_MODEL, SHOWN, PerKind
 
@@ -118,11 +119,11 @@ def tags_of(model, pks):
 def attached_of(model, pks):
     """{pk: [(title, text)]} of the published files of ``model``'s records ``pks``, in one
     query (the records themselves are known to be published)."""
-    documents = Document.objects.filter(
+    documents = AttachedFile.objects.filter(
         content_type=ContentType.objects.get_for_model(model),
         object_id__in=pks,
         status=Status.PUBLISHED,
-    ).order_by("object_id", *Document._meta.ordering)
+    ).order_by("object_id", *AttachedFile._meta.ordering)
     found = {}
     limit = settings.ARCHIVE_SEARCH_DOCUMENT_CHARS
     for object_id, title, original_name, description, text in documents.values_list(
