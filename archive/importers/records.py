@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from ..registry import KINDS
 from . import naturalkeys, values
 from .duplicates import RecordsMet
+from .files import FILES, FileAttacher
 from .items import Record
 from .naturalkeys import SLUG, StoredRecords, key_values
 from .relations import Relations
@@ -57,6 +58,7 @@ class RecordWriter:
         self.stored = StoredRecords()
         self.relations = Relations(self.records_met)
         self.new_records = NewRecords()
+        self.files = FileAttacher(problems, self.counts, import_run)
 
     def prefetch(self, records):
         """Look up, a query per key, the stored records a chunk of records names, and the
@@ -72,6 +74,7 @@ class RecordWriter:
     def flush(self):
         self._insert_new()
         self.relations.flush()
+        self.files.attach()  # the chunk's records are all stored now
 
     def skip(self, kind_name, number=1):
         self.counts[kind_name]["skipped"] += number
@@ -97,6 +100,15 @@ class RecordWriter:
         invalid = _shape_problems(kind_name, data)
         if invalid:
             return self._report(location, invalid)
+        files = data.get(FILES)
+        if FILES in data:
+            data = {key: value for key, value in data.items() if key != FILES}
+        instance = self._write_record(kind_name, data, location, reason)
+        if instance is not None:
+            self.files.add(instance, files, location)
+        return instance
+
+    def _write_record(self, kind_name, data, location, reason):
         kind = KINDS[kind_name]
         if self.new_records.needed_by(kind, data):
             self._insert_new()

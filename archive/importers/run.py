@@ -15,6 +15,7 @@ from ..models import ImportRun
 from ..registry import KINDS
 from ..search.index import batched as batched_search_index
 from .csvfiles import read_csv
+from .files import discard as discard_files
 from .items import Notice, Record, Skipped, Withdrawn
 from .jsonarchive import read_json_archive
 from .jsonlines import read_json_lines
@@ -129,33 +130,41 @@ def import_paths(
     if problems:
         raise ImportFailed(problems.items)
 
-    with import_transaction(wait=lock_wait):
-        run = ImportRun.objects.create(
-            command=command,
-            user=user,
-            files="\n".join(source.display for source, _ in plan),
-            formats=", ".join(sorted({f for _, f in plan})),
-        )
-        writer = RecordWriter(
-            problems,
-            import_run=run,
-            earlier_records=lambda: _reread(plan, kind),
-            notice=listener.notice,
-        )
-        try:
-            _read_and_write(plan, writer, problems, listener, kind)
-        except TooManyProblems:
-            raise ImportFailed(problems.items, truncated=True) from None
-        if problems:
-            raise ImportFailed(problems.items)
-        counts = _ordered(writer.counts)
-        run.counts = counts
-        run.succeeded = True
-        run.finished_at = timezone.now()
-        run.save()
-        if dry_run:
-            transaction.set_rollback(True)
-            return counts, None
+    stored = set()  # files the run adds to storage: removed again unless it commits
+    committed = False
+    try:
+        with import_transaction(wait=lock_wait):
+            run = ImportRun.objects.create(
+                command=command,
+                user=user,
+                files="\n".join(source.display for source, _ in plan),
+                formats=", ".join(sorted({f for _, f in plan})),
+            )
+            writer = RecordWriter(
+                problems,
+                import_run=run,
+                earlier_records=lambda: _reread(plan, kind),
+                notice=listener.notice,
+            )
+            stored = writer.files.stored
+            try:
+                _read_and_write(plan, writer, problems, listener, kind)
+            except TooManyProblems:
+                raise ImportFailed(problems.items, truncated=True) from None
+            if problems:
+                raise ImportFailed(problems.items)
+            counts = _ordered(writer.counts)
+            run.counts = counts
+            run.succeeded = True
+            run.finished_at = timezone.now()
+            run.save()
+            if dry_run:
+                transaction.set_rollback(True)
+                return counts, None
+        committed = True
+    finally:
+        if stored and not committed:
+            discard_files(stored)
     return counts, run
 
 
