@@ -149,9 +149,7 @@ def _messages(error):
 def discard(sha256s):
     """Remove from storage the files (and previews) of ``sha256s`` that no document uses: what
     an import stored before it failed or was rolled back as a dry run."""
-    used = set(
-        Document.objects.filter(sha256__in=list(sha256s)).values_list("sha256", flat=True)
-    )
+    used = set(Document.objects.filter(sha256__in=list(sha256s)).values_list("sha256", flat=True))
     for digest in set(sha256s) - used:
         for top in ("documents", "thumbnails"):
             _delete_tree(f"{top}/{digest[:2]}/{digest}")
