@@ -40,6 +40,13 @@ urlpatterns = [
     path("events/<uslug:slug>/", views.EventDetail.as_view(), name="event_detail"),
     path("quotations/", views.QuotationList.as_view(), name="quotation_list"),
     path("quotations/<uslug:slug>/", views.QuotationDetail.as_view(), name="quotation_detail"),
+    path("files/<int:pk>/", views.document_detail, name="document_detail"),
+    path("files/<int:pk>/download", views.document_file, name="document_file"),
+    path(
+        "files/<int:pk>/preview-<int:width>.webp",
+        views.document_preview,
+        name="document_preview",
+    ),
     path("timeline/", views.timeline, name="timeline"),
     path("tags/", views.tag_list, name="tag_list"),
     path("tags/<str:slug>/", views.tag_detail, name="tag_detail"),

@@ -61,12 +61,15 @@ def _compact(data):
     return {key: value for key, value in data.items() if value not in (None, "", [])}
 
 
-def _base(record, absolute):
+def _base(record, absolute, related):
+    # An article's files are its media; any other record's are works about it.
+    files = "associatedMedia" if isinstance(record, Article) else "subjectOf"
     return {
         "@context": "https://schema.org",
         "@type": record.schema_type,
         "url": absolute(record.get_absolute_url()),
         "keywords": [tag.name for tag in record.tags.all()],
+        files: [_document_ref(document, absolute) for document in related.get("documents", [])],
     }
 
 
@@ -145,5 +148,54 @@ def _quotation(quotation, absolute, related):
 def json_ld(record, absolute, related):
     """The record's schema.org data. ``absolute`` turns a path into a full URL; ``related`` holds
     the published records the page shows, so the data and the page always agree."""
-    data = {**_base(record, absolute), **BUILDERS[type(record)](record, absolute, related)}
+    data = {**_base(record, absolute, related), **BUILDERS[type(record)](record, absolute, related)}
+    return _compact(data)
+
+
+def document_schema_type(document):
+    return {
+        "image": "ImageObject",
+        "audio": "AudioObject",
+        "video": "VideoObject",
+        "pdf": "DigitalDocument",
+    }.get(
+        document.kind, "DigitalDocument" if document.media_type != "text/plain" else "MediaObject"
+    )
+
+
+def _document_ref(document, absolute):
+    return {
+        "@type": document_schema_type(document),
+        "name": str(document),
+        "url": absolute(document.get_absolute_url()),
+        "encodingFormat": document.media_type,
+    }
+
+
+def describe_document(document):
+    """A one-line plain-text description of a file for meta tags."""
+    text = document.description or f"{document.media_type} file in the archive: {document}."
+    return Truncator(" ".join(text.split())).words(DESCRIPTION_WORDS)
+
+
+def document_json_ld(document, record, absolute):
+    """A file's schema.org MediaObject (ImageObject, AudioObject, VideoObject or
+    DigitalDocument), from its stored fields; ``record`` is the record it belongs to."""
+    widths = document.thumbnail_widths()
+    data = {
+        "@context": "https://schema.org",
+        **_document_ref(document, absolute),
+        "description": document.description,
+        "contentUrl": absolute(document.get_download_url()),
+        "contentSize": f"{document.size} B",
+        "sha256": document.sha256,
+        "dateCreated": iso_date(document.date),
+        "inLanguage": document.language,
+        "isBasedOn": document.source
+        if document.source.startswith(("http://", "https://"))
+        else None,
+        "thumbnailUrl": absolute(document.preview_url(widths[-1])) if widths else None,
+    }
+    if record is not None:
+        data["isPartOf" if isinstance(record, Article) else "about"] = _ref(record, absolute)
     return _compact(data)

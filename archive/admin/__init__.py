@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from ..models import Affiliation, Article, Event, ImportRun, Organization, Person, Place, Quotation
+from . import documents  # noqa: F401 (registers the documents' admin)
 from .base import (
     PreloadedAutocompleteInline,
     PublicationGuardMixin,

@@ -128,6 +128,11 @@ class RecordAdmin(PublicationGuardMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
 
+    def get_inlines(self, request, obj):
+        from .documents import DocumentInline  # every kind of record may have files
+
+        return [*super().get_inlines(request, obj), DocumentInline]
+
     @admin.display(description="tags")
     def tag_list(self, obj):
         return ", ".join(tag.name for tag in obj.tags.all())

@@ -238,3 +238,18 @@ def add_file(record, fileobj, name=None, **meta):
     source, language, status (draft unless given) and import_run. Raises ``FileRefused``.
     """
     return store(record, prepare(fileobj, name), **meta)
+
+
+def delete_unused_files(sender, instance, **kwargs):
+    """After a document is deleted (and the deletion committed), remove its stored file and
+    previews unless another document still uses them. Connected in ``ArchiveConfig.ready``."""
+    name, digest, thumbnails = instance.file.name, instance.sha256, dict(instance.thumbnails)
+
+    def remove():
+        if name and not Document.objects.filter(file=name).exists():
+            default_storage.delete(name)
+        if not Document.objects.filter(sha256=digest).exists():
+            for preview in thumbnails.values():
+                default_storage.delete(preview)
+
+    transaction.on_commit(remove)

@@ -134,9 +134,24 @@ class Document(models.Model):
     def get_download_url(self):
         return reverse("archive:document_file", kwargs={"pk": self.pk})
 
+    def preview_url(self, width):
+        return reverse("archive:document_preview", kwargs={"pk": self.pk, "width": width})
+
+    def previews(self):
+        """[(width, url)] of the preview images, narrowest first (for srcset)."""
+        return [(width, self.preview_url(width)) for width in self.thumbnail_widths()]
+
     @property
-    def display_title(self):
-        return str(self)
+    def preview_srcset(self):
+        return ", ".join(f"{url} {width}w" for width, url in self.previews())
+
+    @property
+    def preview_src(self):
+        """The narrowest preview that is at least 640 wide (or the widest there is)."""
+        previews = self.previews()
+        if not previews:
+            return ""
+        return next((url for width, url in previews if width >= 640), previews[-1][1])
 
     @property
     def is_published(self):

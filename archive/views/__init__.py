@@ -8,6 +8,7 @@ from .details import (
     PlaceDetail,
     QuotationDetail,
 )
+from .documents import document_detail, document_file, document_preview
 from .home import home
 from .lists import ArticleList, EventList, OrganizationList, PersonList, PlaceList, QuotationList
 from .search import search
@@ -28,6 +29,9 @@ __all__ = [
     "PlaceList",
     "QuotationDetail",
     "QuotationList",
+    "document_detail",
+    "document_file",
+    "document_preview",
     "home",
     "robots_txt",
     "search",

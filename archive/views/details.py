@@ -18,7 +18,7 @@ from django.views.generic import DetailView
 
 from .. import structured_data
 from ..accounts.two_factor import may_preview_drafts
-from ..models import Affiliation, Article, Event, Organization, Person, Place, Quotation
+from ..models import Affiliation, Article, Document, Event, Organization, Person, Place, Quotation
 from ..rendering import render_body
 from .meta import PageMeta, canonical_url
 from .pagination import page_size
@@ -83,7 +83,10 @@ class RecordDetail(DetailView):
             records = self.model.objects.all()
         else:
             records = self.model.objects.published()
-        return self.with_related(records.prefetch_related("tags"))
+        documents = Prefetch(
+            "documents", queryset=Document.objects.published(), to_attr="public_documents"
+        )
+        return self.with_related(records.prefetch_related("tags", documents))
 
     def get_object(self, queryset=None):
         slug = self.kwargs["slug"]
