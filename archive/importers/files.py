@@ -37,6 +37,9 @@ class IncomingFile:
     path: Path  # the file itself, inside the import's folder
     name: str  # its name, which its type must agree with
     meta: dict  # the metadata the entry gives (only what it gives)
+    # A file the source may hold by chance (a WordPress upload): refused, it is left out with
+    # a note instead of failing the import.
+    optional: bool = False
 
 
 def read_files(data, folder, location):
@@ -96,8 +99,9 @@ def _entry_problems(entry, number):
 class FileAttacher:
     """Attaches the files of stored records, a chunk at a time, counting what it did."""
 
-    def __init__(self, problems, counts, import_run=None):
+    def __init__(self, problems, counts, import_run=None, notice=None):
         self.problems = problems
+        self.notice = notice or (lambda location, message: None)
         self.counts = counts
         self.import_run = import_run
         self.pending = []
@@ -114,6 +118,11 @@ class FileAttacher:
                 try:
                     self._attach(instance, incoming)
                 except (FileRefused, ValidationError) as error:
+                    if incoming.optional:
+                        self.counts[FILE_KIND]["skipped"] += 1
+                        for message in _messages(error):
+                            self.notice(location, f"{message} Left out.")
+                        continue
                     for message in _messages(error):
                         self.problems.add(location, f"file {number}: {message}", FILES)
 

@@ -58,7 +58,7 @@ class RecordWriter:
         self.stored = StoredRecords()
         self.relations = Relations(self.records_met)
         self.new_records = NewRecords()
-        self.files = FileAttacher(problems, self.counts, import_run)
+        self.files = FileAttacher(problems, self.counts, import_run, self.notice)
 
     def prefetch(self, records):
         """Look up, a query per key, the stored records a chunk of records names, and the

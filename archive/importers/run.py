@@ -92,12 +92,14 @@ def import_paths(
     max_bytes=None,
     listener=None,
     lock_wait=None,
+    uploads=None,
 ):
     """Import files in one transaction. Returns (counts, import_run or None for a dry run).
 
     ``kind`` names the kind of record in CSV files whose header does not tell; ``max_bytes``
     overrides ``settings.ARCHIVE_IMPORT_MAX_BYTES`` for this run; ``lock_wait`` how many seconds
-    to wait for another import to finish (``settings.ARCHIVE_IMPORT_LOCK_WAIT``).
+    to wait for another import to finish (``settings.ARCHIVE_IMPORT_LOCK_WAIT``); ``uploads``
+    the copy of a WordPress site's uploads folder, whose files its posts then carry.
 
     Raises ImportFailed, listing every problem found (up to a limit), with nothing written, and
     ArchiveBusy if another import still runs after ``lock_wait``.
@@ -105,6 +107,11 @@ def import_paths(
     listener = listener or ImportListener()
     limit = settings.ARCHIVE_IMPORT_MAX_BYTES if max_bytes is None else max_bytes
     problems = ProblemList()
+    if uploads is not None and not Path(uploads).is_dir():
+        problems.add(
+            Location(str(uploads)),
+            "--uploads names no folder; name the copy of the site's wp-content/uploads folder",
+        )
     plan = []
     for path in (Path(p) for p in paths):
         if not path.is_file():
@@ -143,12 +150,12 @@ def import_paths(
             writer = RecordWriter(
                 problems,
                 import_run=run,
-                earlier_records=lambda: _reread(plan, kind),
+                earlier_records=lambda: _reread(plan, kind, uploads),
                 notice=listener.notice,
             )
             stored = writer.files.stored
             try:
-                _read_and_write(plan, writer, problems, listener, kind)
+                _read_and_write(plan, writer, problems, listener, kind, uploads)
             except TooManyProblems:
                 raise ImportFailed(problems.items, truncated=True) from None
             if problems:
@@ -168,7 +175,7 @@ def import_paths(
     return counts, run
 
 
-def _read_and_write(plan, writer, problems, listener, kind):
+def _read_and_write(plan, writer, problems, listener, kind, uploads=None):
     """Read and write every item, a chunk at a time.
 
     The stored records a chunk names are looked up together; each chunk's buffered links and
@@ -177,7 +184,7 @@ def _read_and_write(plan, writer, problems, listener, kind):
     and nothing that grows with the file. Problems the readers found are reported in the order
     they were met, as if the records had been written one by one as they were read.
     """
-    items = _items(plan, kind)
+    items = _items(plan, kind, uploads)
     records = 0
     while chunk := list(_take_chunk(items)):
         writer.prefetch([item for _, item in chunk if isinstance(item, Record)])
@@ -230,16 +237,16 @@ def _take_chunk(items):
             return
 
 
-def _items(plan, kind):
+def _items(plan, kind, uploads=None):
     """(source, item) for every item the readers yield, in order."""
     for source, file_format in plan:
-        for item in READERS[file_format](source, kind=kind):
+        for item in READERS[file_format](source, kind=kind, uploads=uploads):
             yield source, item
 
 
-def _reread(plan, kind):
+def _reread(plan, kind, uploads=None):
     """The run's records read again from the start (their problems are already reported)."""
-    for _, item in _items(plan, kind):
+    for _, item in _items(plan, kind, uploads):
         if isinstance(item, Record):
             yield item
 
