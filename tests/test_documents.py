@@ -548,3 +548,14 @@ def test_the_documents_list_costs_the_same_queries_whatever_its_length(editor_cl
     for n in range(1, 6):
         add_some(n)
     assert count() == few
+
+
+def test_a_files_page_costs_a_fixed_number_of_queries(
+    client, rendered_every_time, django_assert_num_queries
+):
+    article = publish(Article, title="With tags")
+    article.tags.add(*[f"tag {n}" for n in range(20)])
+    for record in [publish(Person, name="Someone"), article]:
+        document = published_file(files.pdf(1), "a.pdf", record=record)
+        with django_assert_num_queries(2):  # the document (if public), its record
+            assert client.get(document.get_absolute_url()).status_code == 200

@@ -168,7 +168,11 @@ def _save_previews(document, prepared):
         return {}
     digest = prepared.sha256
     names = {}
-    for width, data in previews.previews(prepared.facts.picture).items():
+    try:
+        made = previews.previews(prepared.facts.picture)
+    except (OSError, ValueError):
+        return {}  # a picture Pillow reads but cannot convert: the file is kept, unpreviewed
+    for width, data in made.items():
         path = f"thumbnails/{digest[:2]}/{digest}/{width}.webp"
         if not default_storage.exists(path):
             path = default_storage.save(path, ContentFile(data))

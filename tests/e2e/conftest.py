@@ -195,6 +195,14 @@ def create_roles():
     migration = importlib.import_module("archive.migrations.0002_roles")
     state = MigrationLoader(connection).project_state(("archive", "0002_roles"), at_end=True)
     migration.create_roles(state.apps, None)
+    # The documents' permissions, granted to both roles by their own migration.
+    documents = next(
+        name
+        for name in MigrationLoader(connection).disk_migrations
+        if name[0] == "archive" and name[1].endswith("_document_roles")
+    )
+    state = MigrationLoader(connection).project_state(documents, at_end=True)
+    importlib.import_module(f"archive.migrations.{documents[1]}").grant(state.apps, None)
 
 
 @pytest.fixture
