@@ -19,7 +19,20 @@ class UnicodeSlugConverter:
         return value
 
 
+class Sha256Converter:
+    """A SHA-256 in hexadecimal, as documents record it."""
+
+    regex = "[0-9a-f]{64}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
 register_converter(UnicodeSlugConverter, "uslug")
+register_converter(Sha256Converter, "hex64")
 
 app_name = "archive"
 
@@ -43,6 +56,11 @@ urlpatterns = [
     path("quotations/<uslug:slug>/", views.QuotationDetail.as_view(), name="quotation_detail"),
     path("files/<int:pk>/", views.document_detail, name="document_detail"),
     path("files/<int:pk>/download", views.document_file, name="document_file"),
+    path(
+        "files/sha256/<hex64:sha256>",
+        views.document_by_content,
+        name="document_by_content",
+    ),
     path(
         "files/<int:pk>/preview-<int:width>.webp",
         views.document_preview,

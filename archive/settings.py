@@ -209,6 +209,13 @@ ARCHIVE_MAX_PAGE_SIZE = 100
 # A search matching more entries than this ranks only this many (the newest) plus those whose
 # names, titles or tags match, and says so: ranking costs time for every entry ranked.
 ARCHIVE_SEARCH_RANK_WINDOW = int(os.environ.get("ARCHIVE_SEARCH_RANK_WINDOW", "5000"))
+# Text read from an attached PDF or text file when it is added (archive/documents/extraction.py):
+# at most this many pages, characters and seconds per file; and how much of each file's text
+# the search index holds with its record.
+ARCHIVE_DOCUMENT_TEXT_MAX_PAGES = int(os.environ.get("ARCHIVE_DOCUMENT_TEXT_MAX_PAGES", "500"))
+ARCHIVE_DOCUMENT_TEXT_MAX_CHARS = int(os.environ.get("ARCHIVE_DOCUMENT_TEXT_MAX_CHARS", "1000000"))
+ARCHIVE_DOCUMENT_TEXT_SECONDS = float(os.environ.get("ARCHIVE_DOCUMENT_TEXT_SECONDS", "30"))
+ARCHIVE_SEARCH_DOCUMENT_CHARS = int(os.environ.get("ARCHIVE_SEARCH_DOCUMENT_CHARS", "100000"))
 # Rendered public pages for anonymous readers (archive/page_cache.py): kept this many seconds
 # at most (any change to the data replaces them at once), and Cache-Control's max-age for proxies.
 ARCHIVE_PAGE_CACHE = env_bool("ARCHIVE_PAGE_CACHE", True)

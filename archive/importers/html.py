@@ -37,9 +37,14 @@ EMPTY_LINK = re.compile(r"<a\b[^>]*>\s*</a>", re.IGNORECASE)
 FORM_CONTROL_END = re.compile(r"</(?:label|button|select|textarea)\s*>", re.IGNORECASE)
 
 
-def html_blocks(text):
-    """WordPress content as sanitised blocks joined by blank lines (see the module docstring)."""
-    text = _wordpress_markup(text.replace("\r\n", "\n"))
+def html_blocks(text, image=None):
+    """WordPress content as sanitised blocks joined by blank lines (see the module docstring).
+
+    ``image``, given, is called with each image's address and returns the address of the
+    archive's copy of it (or None): those images are kept, with their alt text; the others
+    become their alt text.
+    """
+    text = _wordpress_markup(text.replace("\r\n", "\n"), image)
     splitter = _BlockSplitter()
     splitter.feed(sanitise_html(TOP_HEADING.sub(r"<\1h2", text)))
     splitter.close()
@@ -47,17 +52,38 @@ def html_blocks(text):
     return "\n\n".join(block for block in blocks if block.strip())
 
 
-def _wordpress_markup(text):
+def _wordpress_markup(text, image=None):
     """What WordPress itself turns into markup when it shows a post, turned into what the
     allow-list keeps: shortcodes (a caption stays a caption, a gallery becomes a note, audio,
-    video and embeds a link) and images (their alt text, without the link around them)."""
-    text = CAPTION.sub(_caption, text)
+    video and embeds a link) and images (kept when ``image`` gives the archive's copy, else
+    their alt text; without the link around them)."""
+    text = CAPTION.sub(lambda match: _caption(match, image), text)
     text = GALLERY.sub("<p><em>[A gallery of images in the original post.]</em></p>", text)
     text = MEDIA.sub(_media_link, text)
     text = EMBED.sub(lambda match: _link(match.group(1).strip(), match.group(1).strip()), text)
-    text = LINKED_IMAGE.sub(lambda match: _alt_text(match.group(1)), text)
-    text = IMAGE.sub(lambda match: _alt_text(match.group(0)), text)
+    text = LINKED_IMAGE.sub(lambda match: _image(match.group(1), image), text)
+    text = IMAGE.sub(lambda match: _image(match.group(0), image), text)
     return FORM_CONTROL_END.sub(lambda match: match.group(0) + "<br>", text)
+
+
+KEPT_IMAGE = 'data-archive-kept="1"'
+
+
+def _image(tag, image):
+    """An image kept (the archive's copy, with its alt text) or its alt text."""
+    if KEPT_IMAGE in tag:
+        return tag  # kept already (an image inside a caption, or a link)
+    address = _attribute(tag, "src") if image else ""
+    kept = image(address) if address else None
+    if not kept:
+        return _alt_text(tag)
+    alt = html.escape(html.unescape(_attribute(tag, "alt")), quote=True)
+    return f'<img {KEPT_IMAGE} src="{html.escape(kept)}" alt="{alt}">'
+
+
+def _attribute(tag, name):
+    match = re.search(rf"""\b{name}\s*=\s*(?:"([^"]*)"|'([^']*)')""", tag, re.IGNORECASE)
+    return (match.group(1) or match.group(2) or "") if match else ""
 
 
 def _shortcode_attributes(text):
@@ -73,15 +99,18 @@ def _alt_text(image):
     return html.escape(alt, quote=False)
 
 
-def _caption(match):
-    """[caption]<a><img alt></a> The caption.[/caption], or the caption in an attribute."""
+def _caption(match, image=None):
+    """[caption]<a><img alt></a> The caption.[/caption], or the caption in an attribute; the
+    image itself when it is kept."""
     inner = LINKED_IMAGE.sub(r"\1", match.group(2))
     images = IMAGE.findall(inner)
     caption = IMAGE.sub("", inner).strip()
     caption = caption or html.escape(_shortcode_attributes(match.group(1)).get("caption", ""))
-    if not caption and images:
+    kept = [tag for tag in (_image(tag, image) for tag in images) if tag.startswith("<img")]
+    if not caption and images and not kept:
         caption = _alt_text(images[0])
-    return f"<figure><figcaption>{caption}</figcaption></figure>" if caption else ""
+    figcaption = f"<figcaption>{caption}</figcaption>" if caption else ""
+    return f"<figure>{''.join(kept)}{figcaption}</figure>" if caption or kept else ""
 
 
 def _media_link(match):

@@ -4,6 +4,7 @@ import json
 
 from ..registry import KINDS
 from .captures import CaptureError, body_from_capture, read_capture
+from .files import read_files
 from .items import Problem, Record
 from .problems import Location
 from .sources import EncodingProblem
@@ -81,6 +82,8 @@ def read_json_archive(source, **options):
             if kind_name == "article" and isinstance(data, dict):
                 data, problems = resolve_capture_file(data, source, location)
                 yield from problems
+            data, problems = read_files(data, source.folder, location)
+            yield from problems
             yield Record(kind_name, data, location)
 
 

@@ -9,6 +9,7 @@ format. A record may link only to records already in the archive or on earlier l
 import json
 
 from ..registry import KINDS
+from .files import read_files
 from .items import Problem, Record
 from .jsonarchive import FORMAT_NAME, FORMAT_VERSION, TOO_DEEP
 from .sources import EncodingProblem
@@ -51,6 +52,9 @@ def read_json_lines(source, **options):
             slug = data.get("slug")
             if isinstance(slug, str) and slug:
                 location = source.location(number, f"{kind} “{slug}”")
+            if kind != TAG_KIND:
+                data, problems = read_files(data, source.folder, location)
+                yield from problems
             yield Record(kind, data, location)
     except EncodingProblem as error:
         yield Problem(source.location(error.line), error.message())

@@ -20,6 +20,7 @@ from .. import history
 from ..registry import KINDS
 from . import naturalkeys, values
 from .duplicates import RecordsMet
+from .files import FILES, FileAttacher
 from .items import Record
 from .naturalkeys import SLUG, StoredRecords, key_values
 from .relations import Relations
@@ -62,6 +63,7 @@ class RecordWriter:
         self.new_records = NewRecords()
         self.history = RunHistory(import_run)
         self.self_links = SelfLinks(problems, self.records_met)
+        self.files = FileAttacher(problems, self.counts, import_run, self.notice)
 
     def prefetch(self, records):
         """Look up, a query per key, the stored records a chunk of records names, and the
@@ -78,6 +80,7 @@ class RecordWriter:
     def flush(self):
         self._insert_new()
         self.relations.flush()
+        self.files.attach()  # the chunk's records are all stored now
         self.history.flush()
 
     def finish(self):
@@ -112,6 +115,15 @@ class RecordWriter:
         invalid = _shape_problems(kind_name, data)
         if invalid:
             return self._report(location, invalid)
+        files = data.get(FILES)
+        if FILES in data:
+            data = {key: value for key, value in data.items() if key != FILES}
+        instance = self._write_record(kind_name, data, location, reason)
+        if instance is not None:
+            self.files.add(instance, files, location)
+        return instance
+
+    def _write_record(self, kind_name, data, location, reason):
         kind = KINDS[kind_name]
         if self.new_records.needed_by(kind, data):
             self._insert_new()

@@ -15,6 +15,7 @@ from ..models import ImportRun
 from ..registry import KINDS
 from ..search.index import batched as batched_search_index
 from .csvfiles import read_csv
+from .files import discard as discard_files
 from .items import Notice, Record, Skipped, Withdrawn
 from .jsonarchive import read_json_archive
 from .jsonlines import read_json_lines
@@ -92,12 +93,14 @@ def import_paths(
     max_bytes=None,
     listener=None,
     lock_wait=None,
+    uploads=None,
 ):
     """Import files in one transaction. Returns (counts, import_run or None for a dry run).
 
     ``kind`` names the kind of record in CSV files whose header does not tell; ``max_bytes``
     overrides ``settings.ARCHIVE_IMPORT_MAX_BYTES`` for this run; ``lock_wait`` how many seconds
-    to wait for another import to finish (``settings.ARCHIVE_IMPORT_LOCK_WAIT``).
+    to wait for another import to finish (``settings.ARCHIVE_IMPORT_LOCK_WAIT``); ``uploads``
+    the copy of a WordPress site's uploads folder, whose files its posts then carry.
 
     Raises ImportFailed, listing every problem found (up to a limit), with nothing written, and
     ArchiveBusy if another import still runs after ``lock_wait``.
@@ -105,6 +108,11 @@ def import_paths(
     listener = listener or ImportListener()
     limit = settings.ARCHIVE_IMPORT_MAX_BYTES if max_bytes is None else max_bytes
     problems = ProblemList()
+    if uploads is not None and not Path(uploads).is_dir():
+        problems.add(
+            Location(str(uploads)),
+            "--uploads names no folder; name the copy of the site's wp-content/uploads folder",
+        )
     plan = []
     for path in (Path(p) for p in paths):
         if not path.is_file():
@@ -130,39 +138,47 @@ def import_paths(
     if problems:
         raise ImportFailed(problems.items)
 
-    with import_transaction(wait=lock_wait):
-        run = ImportRun.objects.create(
-            command=command,
-            user=user,
-            files="\n".join(source.display for source, _ in plan),
-            formats=", ".join(sorted({f for _, f in plan})),
-            highest_pks=highest_pks(),  # what it creates lies above: see undo.py
-        )
-        writer = RecordWriter(
-            problems,
-            import_run=run,
-            earlier_records=lambda: _reread(plan, kind),
-            notice=listener.notice,
-        )
-        try:
-            _read_and_write(plan, writer, problems, listener, kind)
-            writer.finish()
-        except TooManyProblems:
-            raise ImportFailed(problems.items, truncated=True) from None
-        if problems:
-            raise ImportFailed(problems.items)
-        counts = _ordered(writer.counts)
-        run.counts = counts
-        run.succeeded = True
-        run.finished_at = timezone.now()
-        run.save()
-        if dry_run:
-            transaction.set_rollback(True)
-            return counts, None
+    stored = set()  # files the run adds to storage: removed again unless it commits
+    committed = False
+    try:
+        with import_transaction(wait=lock_wait):
+            run = ImportRun.objects.create(
+                command=command,
+                user=user,
+                files="\n".join(source.display for source, _ in plan),
+                formats=", ".join(sorted({f for _, f in plan})),
+                highest_pks=highest_pks(),  # what it creates lies above: see undo.py
+            )
+            writer = RecordWriter(
+                problems,
+                import_run=run,
+                earlier_records=lambda: _reread(plan, kind, uploads),
+                notice=listener.notice,
+            )
+            stored = writer.files.stored
+            try:
+                _read_and_write(plan, writer, problems, listener, kind, uploads)
+                writer.finish()
+            except TooManyProblems:
+                raise ImportFailed(problems.items, truncated=True) from None
+            if problems:
+                raise ImportFailed(problems.items)
+            counts = _ordered(writer.counts)
+            run.counts = counts
+            run.succeeded = True
+            run.finished_at = timezone.now()
+            run.save()
+            if dry_run:
+                transaction.set_rollback(True)
+                return counts, None
+        committed = True
+    finally:
+        if stored and not committed:
+            discard_files(stored)
     return counts, run
 
 
-def _read_and_write(plan, writer, problems, listener, kind):
+def _read_and_write(plan, writer, problems, listener, kind, uploads=None):
     """Read and write every item, a chunk at a time.
 
     The stored records a chunk names are looked up together; each chunk's buffered links and
@@ -171,7 +187,7 @@ def _read_and_write(plan, writer, problems, listener, kind):
     and nothing that grows with the file. Problems the readers found are reported in the order
     they were met, as if the records had been written one by one as they were read.
     """
-    items = _items(plan, kind)
+    items = _items(plan, kind, uploads)
     records = 0
     while chunk := list(_take_chunk(items)):
         writer.prefetch([item for _, item in chunk if isinstance(item, Record)])
@@ -224,16 +240,16 @@ def _take_chunk(items):
             return
 
 
-def _items(plan, kind):
+def _items(plan, kind, uploads=None):
     """(source, item) for every item the readers yield, in order."""
     for source, file_format in plan:
-        for item in READERS[file_format](source, kind=kind):
+        for item in READERS[file_format](source, kind=kind, uploads=uploads):
             yield source, item
 
 
-def _reread(plan, kind):
+def _reread(plan, kind, uploads=None):
     """The run's records read again from the start (their problems are already reported)."""
-    for _, item in _items(plan, kind):
+    for _, item in _items(plan, kind, uploads):
         if isinstance(item, Record):
             yield item
 

@@ -9,23 +9,29 @@ author's display name -> byline; the first category -> section, further categori
 -> tags; the permalink -> source URL; the GUID -> source identifier (the natural key); the
 content, sanitised to an allow-list, -> body (see ``html.py``), and exactly as exported ->
 capture text; the excerpt as plain text -> summary; the channel's ``<language>`` (the site's
-language, "fa-IR") -> every article's language. Attachments, comments, menu items and other
-item types are counted and skipped. A post in the trash is not imported, and one imported
+language, "fa-IR") -> every article's language. Comments, menu items and other item types
+are counted and skipped; so are attachments, unless the site's uploads folder is given
+(``uploads``): then they become files of their posts, with the images of the posts' bodies and
+their featured images (``wxrfiles.py``). A post in the trash is not imported, and one imported
 before is made a draft (``Withdrawn``). See docs/archive-format.md for the rest.
 """
 
+import html
 from urllib.parse import unquote
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_unicode_re
+from django.urls import reverse
 
 from ..models import Article
 from ..models.base import SLUG_MAX_LENGTH
 from ..sanitise import html_to_text
+from .files import FILES
 from .html import html_blocks
 from .items import Notice, Problem, Record, Skipped, Withdrawn
+from .wxrfiles import Uploads, read_attachments
 from .wxritems import WxrTarget
 
 ARTICLE_TYPES = {"post", "page"}
@@ -38,10 +44,29 @@ TAG_DOMAINS = {"post_tag", "tag"}  # "tag" in WXR 1.0
 AUTHOR_DOMAIN = "author"  # Co-Authors Plus: one <category domain="author"> per author
 
 
-def read_wxr(source, **options):
+class SiteFiles:
+    """The uploads folder and the export's attachments, when ``--uploads`` is given."""
+
+    def __init__(self, folder, path):
+        self.uploads = Uploads(folder)
+        self.attachments = read_attachments(path)
+        self.children = {}
+        self.by_file = {}
+        self.found = {}
+        for attachment in self.attachments.values():
+            self.children.setdefault(attachment.parent, []).append(attachment)
+            relative = self.found[attachment.post_id] = self.uploads.find(attachment.address)
+            if relative:
+                self.by_file.setdefault(relative, attachment)
+
+
+def read_wxr(source, uploads=None, **options):
     """Yield a Record for each post and page, Skipped for everything else, Notices about what
-    was changed on the way, and Problems for a file that cannot be read."""
+    was changed on the way, and Problems for a file that cannot be read. With ``uploads`` (a
+    copy of the site's uploads folder) posts carry their attachments and images as files."""
     target = WxrTarget()
+    target.site_files = SiteFiles(uploads, source.path) if uploads else None
+    target.attachments_skipped = 0
     parser = DefusedXMLParser(target=target)
     target.expat = parser.parser
     try:
@@ -67,6 +92,14 @@ def read_wxr(source, **options):
         )
         return
     yield from _records(target, source)
+    if target.attachments_skipped:
+        count = target.attachments_skipped
+        yield Notice(
+            source.location(),
+            f"{count} attachment{'s' if count != 1 else ''} skipped: to import them as files "
+            "of their posts (with the images in the posts and their featured images), name a "
+            "copy of the site's uploads folder (wp-content/uploads) with --uploads DIR",
+        )
     if target.root != "rss" or target.wxr_version is None:
         yield Problem(
             source.location(1),
@@ -102,6 +135,9 @@ def _item_records(item, target, source):
     location = source.location(item["line"], label)
     for _ in range(item["comments"]):
         yield Skipped("comment", location)
+    if post_type == "attachment":
+        yield from _attachment(fields, location, target)
+        return
     if post_type not in ARTICLE_TYPES:
         yield Skipped(SKIPPED_TYPES.get(post_type, "other WordPress item"), location)
         return
@@ -140,9 +176,17 @@ def _item_records(item, target, source):
     creator = fields.get("dc:creator", "").strip()
     protected = bool(fields.get("wp:post_password", "").strip())
     content = fields.get("content:encoded", "")
+    published = status == "publish" and not protected
+    files = _PostFiles(target.site_files, "published" if published else "draft")
+    body = html_blocks(content, files.image if target.site_files else None)
+    if target.site_files:
+        post_id = fields.get("wp:post_id", "").strip()
+        for attachment in target.site_files.children.get(post_id, []):
+            files.add_attachment(attachment)
+        body = files.featured(item["meta"].get("_thumbnail_id", "").strip(), body)
     data = {
         "title": title,
-        "status": "published" if status == "publish" and not protected else "draft",
+        "status": "published" if published else "draft",
         "publication_date": publication_date,
         "byline": _byline(coauthors) or target.authors.get(creator) or creator,
         "section": categories[0] if categories else "",
@@ -150,18 +194,89 @@ def _item_records(item, target, source):
         "source_url": source_url,
         "source_guid": guid,
         "summary": html_to_text(fields.get("excerpt:encoded", "")),
-        "body": html_blocks(content),
+        "body": body,
         "body_format": "html",
         "capture_text": content,
     }
     if target.language:
         data["language"] = target.language
+    if files.incoming:
+        data[FILES] = list(files.incoming.values())
     slug = _post_name_slug(fields.get("wp:post_name", ""), target)
     if slug:
         data["slug"] = slug
     for message in notices:
         yield Notice(location, message)
     yield Record("article", data, location)
+
+
+def _attachment(fields, location, target):
+    """An attachment: skipped (counted, for the closing note) without the uploads folder; with
+    it, carried by its post (``_PostFiles``), or skipped saying why."""
+    site = target.site_files
+    if site is None:
+        target.attachments_skipped += 1
+        yield Skipped("attachment", location)
+        return
+    post_id = fields.get("wp:post_id", "").strip()
+    attachment = site.attachments.get(post_id)
+    if attachment is None:
+        return
+    if not site.found.get(post_id):
+        yield Skipped(
+            "attachment",
+            location,
+            f"its file “{attachment.address[:200]}” is not in the uploads folder: not imported",
+        )
+    elif attachment.parent in ("", "0"):
+        yield Skipped("attachment", location, "not attached to any post: not imported")
+
+
+class _PostFiles:
+    """The files a post carries: its attachments, the images of its body, its featured image."""
+
+    def __init__(self, site, status):
+        self.site = site
+        self.status = status
+        self.incoming = {}  # relative path in the uploads folder -> IncomingFile
+
+    def _add(self, relative, attachment=None):
+        attachment = attachment or self.site.by_file.get(relative)
+        if relative not in self.incoming:
+            meta = {"status": self.status}
+            if attachment is not None:
+                meta.update(
+                    title=attachment.title,
+                    description=attachment.description,
+                    date=attachment.date,
+                )
+            self.incoming[relative] = self.site.uploads.incoming(relative, **meta)
+        return reverse(
+            "archive:document_by_content", kwargs={"sha256": self.site.uploads.sha256(relative)}
+        )
+
+    def add_attachment(self, attachment):
+        relative = self.site.found.get(attachment.post_id)
+        if relative:
+            self._add(relative, attachment)
+
+    def image(self, address):
+        """The archive's address for an image of the body, when its file is in the folder."""
+        relative = self.site.uploads.find(address)
+        return self._add(relative) if relative else None
+
+    def featured(self, thumbnail_id, body):
+        """The body with the featured image before it (unless the body shows it already)."""
+        attachment = self.site.attachments.get(thumbnail_id)
+        relative = self.site.found.get(thumbnail_id) if attachment else None
+        if not relative:
+            return body
+        address = self._add(relative, attachment)
+        if f'src="{address}"' in body:
+            return body
+        alt = html.escape(attachment.alt or attachment.title, quote=True)
+        figure = f'<figure><img src="{address}" alt="{alt}"></figure>'
+        return f"{figure}\n\n{body}" if body else figure
 
 
 def _byline(names):

@@ -37,6 +37,7 @@ class WxrTarget:
         self.author = None
         self.item = None
         self.item_number = 0
+        self.postmeta = None  # the wp:postmeta being read
         self.finished = deque()
         self.guids = {}  # GUID -> where it was first seen
         self.post_names = set()
@@ -57,6 +58,7 @@ class WxrTarget:
                 "fields": {},
                 "categories": [],
                 "comments": 0,
+                "meta": {},  # wp:postmeta: key -> value (the first of each key)
             }
         elif depth == ITEM_DEPTH and name == "wp:author":
             self.author = {}
@@ -65,6 +67,8 @@ class WxrTarget:
                 self.item["categories"].append([attrib.get("domain", ""), ""])
             elif name == "wp:comment":
                 self.item["comments"] += 1
+            elif name == "wp:postmeta":
+                self.postmeta = {}
 
     def data(self, text):
         # Only the text of an item's, an author's or the channel's own fields is kept; the
@@ -94,8 +98,15 @@ class WxrTarget:
         elif depth == ITEM_DEPTH + 1 and self.item is not None:
             if name == "category":
                 self.item["categories"][-1][1] = text
+            elif name == "wp:postmeta":
+                key = self.postmeta.get("wp:meta_key", "").strip()
+                if key:
+                    self.item["meta"].setdefault(key, self.postmeta.get("wp:meta_value", ""))
+                self.postmeta = None
             else:
                 self.item["fields"].setdefault(name, text)
+        elif depth == ITEM_DEPTH + 2 and self.postmeta is not None:
+            self.postmeta[name] = text
 
     def close(self):
         return None

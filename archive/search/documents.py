@@ -4,16 +4,24 @@ A document holds a record's own words (title, names and aliases, text, tags) and
 the published records it links to, so "McCain" also finds the quotations John McCain spoke and
 "Camp Liberty" the events that happened there. Drafts never contribute: records are read
 through ``published()``, linked records too.
+
+The text of a record's published files (``archive.models.Document``: a PDF's words, a text
+file) is indexed with the record, at the end of its body, each file's part starting with
+``ATTACHED`` and the file's title on a line of its own, so a result can say which file the
+words were found in (``split_body``).
 """
 
 from dataclasses import dataclass, field
 from functools import cache
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from taggit.models import TaggedItem
 
 from ..models import Article, Event, Organization, Person, Place, Quotation
+from ..models import Document as AttachedFile
+from ..models.base import Status
 from ..registry import BY_MODEL, SHOWN, PerKind
 
 INDEXED_MODELS = [kind.model for kind in SHOWN]
@@ -37,6 +45,9 @@ NAMED_LINKS = _named(lambda kind: kind.links)
 # Foreign keys whose target's names go into the document.
 NAMED_FOREIGN_KEYS = _named(lambda kind: kind.foreign_keys)
 BUILDERS = PerKind()
+# Starts the part of a body that is an attached file's text (the ASCII record separator: no
+# word character, so neither back end indexes it, and stripped from the texts themselves).
+ATTACHED = "\x1e"
 
 
 def kind_of(model):
@@ -59,6 +70,7 @@ class Document:
     year: int | None = None
     date: str = ""
     language: str = ""
+    attached: list = field(default_factory=list)  # (title, text) of published files
 
     @property
     def tag_names(self):
@@ -105,15 +117,53 @@ def tags_of(model, pks):
     return found
 
 
-def document_for(record, tags):
+def attached_of(model, pks):
+    """{pk: [(title, text)]} of the published files of ``model``'s records ``pks``, in one
+    query (the records themselves are known to be published)."""
+    documents = AttachedFile.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id__in=pks,
+        status=Status.PUBLISHED,
+    ).order_by("object_id", *AttachedFile._meta.ordering)
+    found = {}
+    limit = settings.ARCHIVE_SEARCH_DOCUMENT_CHARS
+    for object_id, title, original_name, description, text in documents.values_list(
+        "object_id", "title", "original_name", "description", "text"
+    ):
+        words = "\n\n".join(part for part in [description, text[:limit]] if part)
+        found.setdefault(object_id, []).append((title or original_name, words))
+    return found
+
+
+def with_attached(body, attached):
+    """The body with the attached files' parts after it (see the module's docstring)."""
+    parts = [body.replace(ATTACHED, " ")]
+    for title, text in attached:
+        title = " ".join(title.replace(ATTACHED, " ").split())
+        parts.append(f"{ATTACHED}{title}\n{text.replace(ATTACHED, ' ')}")
+    return "\n\n".join(parts)
+
+
+def split_body(body):
+    """(the record's own body, [(file title, its text)]) of an indexed body."""
+    own, *attached = body.split(ATTACHED)
+    files = []
+    for part in attached:
+        title, _, text = part.partition("\n")
+        files.append((title, text))
+    return own.rstrip(), files
+
+
+def document_for(record, tags, attached=()):
     builder = BUILDERS[type(record)]
     document = builder(record)
     document.related = related_names(record)
     document.tags = tags
+    document.attached = list(attached)
     return document
 
 
-def document_from_memory(record, links, tags, names):
+def document_from_memory(record, links, tags, names, attached=()):
     """The document of a record just written, from what the writer holds: ``links``
     ({field: pks}), ``tags`` (``Tag``s) and ``names`` ({(model, pk): names} of the published
     records linked to; a draft is not in it)."""
@@ -127,6 +177,7 @@ def document_from_memory(record, links, tags, names):
         related.extend(names.get((target, getattr(record, f"{name}_id")), ()))
     document.related = related
     document.tags = sorted(tags, key=lambda tag: tag.name)  # as tags_of orders them
+    document.attached = list(attached)
     return document
 
 

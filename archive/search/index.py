@@ -21,11 +21,13 @@ from .documents import (
     INDEXED_MODELS,
     NAMED_FOREIGN_KEYS,
     NAMED_LINKS,
+    attached_of,
     document_for,
     document_from_memory,
     indexable,
     kind_of,
     tags_of,
+    with_attached,
 )
 from .models import SearchEntry
 
@@ -135,14 +137,19 @@ def _reindex_from_memory(model, written):
     with transaction.atomic():
         for start in range(0, len(written), CHUNK_SIZE):
             chunk = written[start : start + CHUNK_SIZE]
-            SearchEntry.objects.filter(
-                kind=kind, object_id__in=[record.pk for record, _, _ in chunk]
-            ).delete()
+            pks = [record.pk for record, _, _ in chunk]
+            SearchEntry.objects.filter(kind=kind, object_id__in=pks).delete()
+            attached = attached_of(model, pks)
             _write_documents(
                 backend,
                 kind,
                 [
-                    (record, document_from_memory(record, links, tags, names))
+                    (
+                        record,
+                        document_from_memory(
+                            record, links, tags, names, attached.get(record.pk, ())
+                        ),
+                    )
                     for record, links, tags in chunk
                     if record.is_published
                 ],
@@ -171,11 +178,16 @@ def _write(backend, kind, records):
     records = list(records)
     if not records:
         return 0
-    tags = tags_of(type(records[0]), [record.pk for record in records])
+    pks = [record.pk for record in records]
+    tags = tags_of(type(records[0]), pks)
+    attached = attached_of(type(records[0]), pks)
     return _write_documents(
         backend,
         kind,
-        [(record, document_for(record, tags.get(record.pk, []))) for record in records],
+        [
+            (record, document_for(record, tags.get(record.pk, []), attached.get(record.pk, ())))
+            for record in records
+        ],
     )
 
 
@@ -196,7 +208,7 @@ def _write_documents(backend, kind, documents):
             names="\n".join(document.names),
             related="\n".join(document.related),
             tag_names=document.tag_names,
-            body=document.body,
+            body=with_attached(document.body, document.attached),
         )
         backend.prepare(entry, document)
         entries.append(entry)

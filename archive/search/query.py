@@ -6,13 +6,14 @@ from django.conf import settings
 from django.core.paginator import Paginator
 
 from .backends import get_backend
-from .documents import KIND_LABELS
+from .documents import KIND_LABELS, split_body
 from .models import SearchEntry
 from .text import SNIPPET_WORDS, highlight, parse_query
 
 TAG_FACET_SIZE = 25
-# The columns a snippet may be cut from, in order of preference.
-SNIPPET_SOURCES = ("body", "names", "related", "tag_names")
+# The columns a snippet may be cut from, in order of preference (after the record's own body
+# and its attached files' text, both in ``body``).
+SNIPPET_SOURCES = ("names", "related", "tag_names")
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Hit:
     snippet: str
     date: str
     language: str = ""
+    document: str = ""  # the title of the attached file the snippet comes from
 
 
 @dataclass
@@ -76,14 +78,21 @@ class RankedHits:
 
 
 def make_hit(entry, query):
+    body, attached = split_body(entry.body)
+    sources = [
+        ("", body),
+        *((title, text) for title, text in attached),
+        *(("", getattr(entry, name)) for name in SNIPPET_SOURCES),
+    ]
     snippet = None
-    for source in SNIPPET_SOURCES:
-        html, matched = highlight(getattr(entry, source), query, max_words=SNIPPET_WORDS)
+    document = ""
+    for title, text in sources:
+        html, matched = highlight(text, query, max_words=SNIPPET_WORDS)
         if matched:
-            snippet = html
+            snippet, document = html, title
             break
     if snippet is None:
-        snippet, _ = highlight(entry.body, query, max_words=SNIPPET_WORDS)
+        snippet, _ = highlight(body, query, max_words=SNIPPET_WORDS)
     title, _ = highlight(entry.title, query)
     return Hit(
         kind=entry.kind,
@@ -93,6 +102,7 @@ def make_hit(entry, query):
         snippet=snippet,
         date=entry.date,
         language=entry.language or "",
+        document=document,
     )
 
 

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from taggit.models import Tag, TaggedItem
 
+from ..models import Document
 from ..models.base import statuses_changed
 from .documents import INDEXED_MODELS, NAMED_LINKS
 from .index import NAMED_MODELS, batched, dependents_of, reindex, reindex_with_dependents
@@ -137,6 +138,16 @@ LINK_THROUGHS = {
 }
 
 
+def document_changed(sender, instance, raw=False, **kwargs):
+    """A file added to a record, changed (its text, title or status) or deleted: its words
+    join or leave the record's entry. (A record's deletion deletes its files, whose entry is
+    gone already.)"""
+    if raw:
+        return
+    model = ContentType.objects.get_for_id(instance.content_type_id).model_class()
+    reindex(model, [instance.object_id])
+
+
 def statuses_set(sender, pks, **kwargs):
     """Records published or withdrawn in bulk (``RecordQuerySet.set_status``): their names
     appear in or vanish from other records' documents too."""
@@ -157,4 +168,6 @@ def connect():
     post_save.connect(tagged_item_changed, sender=TaggedItem, dispatch_uid=f"{uid}.tagged")
     post_delete.connect(tagged_item_changed, sender=TaggedItem, dispatch_uid=f"{uid}.untagged")
     post_save.connect(tag_saved, sender=Tag, dispatch_uid=f"{uid}.tag")
+    post_save.connect(document_changed, sender=Document, dispatch_uid=f"{uid}.document")
+    post_delete.connect(document_changed, sender=Document, dispatch_uid=f"{uid}.document_gone")
     statuses_changed.connect(statuses_set, dispatch_uid=f"{uid}.statuses")

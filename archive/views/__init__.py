@@ -9,6 +9,7 @@ from .details import (
     QuotationDetail,
 )
 from .documents import document_detail, document_file, document_preview
+from .embedded import document_by_content
 from .home import home
 from .lists import ArticleList, EventList, OrganizationList, PersonList, PlaceList, QuotationList
 from .search import search
@@ -29,6 +30,7 @@ __all__ = [
     "PlaceList",
     "QuotationDetail",
     "QuotationList",
+    "document_by_content",
     "document_detail",
     "document_file",
     "document_preview",

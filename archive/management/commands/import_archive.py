@@ -40,6 +40,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--user", help="Username to record as the one who ran the import.")
         parser.add_argument(
+            "--uploads",
+            metavar="DIR",
+            help="A copy of the WordPress site's wp-content/uploads folder: attachments become "
+            "files of their posts, and the images in posts are kept.",
+        )
+        parser.add_argument(
             "--wait",
             type=float,
             metavar="SECONDS",
@@ -61,6 +67,7 @@ class Command(BaseCommand):
                 max_bytes=options["max_bytes"],
                 listener=listener,
                 lock_wait=options["wait"],
+                uploads=options["uploads"],
             )
         except ImportFailed as failure:
             listener.finish()
