@@ -8,6 +8,7 @@ from django.urls import reverse
 from reversion.models import Revision
 
 from archive import history
+from archive.documents import add_file
 from archive.models import (
     Affiliation,
     Article,
@@ -21,6 +22,7 @@ from archive.models import (
     Status,
 )
 
+from . import document_files
 from .public_helpers import draft, publish
 
 pytestmark = pytest.mark.django_db
@@ -402,3 +404,17 @@ def test_contributors_cannot_revert_a_merge(mccains, contributor_client):
     merge_record.refresh_from_db()
     assert merge_record.reverted_at is None
     assert Person.objects.count() == 1
+
+
+def test_the_duplicates_files_move_to_the_survivor_and_back_on_revert(mccains, editor_client):
+    survivor, duplicate = mccains
+    portrait = add_file(
+        duplicate, io.BytesIO(document_files.png()), "portrait.png", title="A portrait"
+    )
+    merge_in_admin(editor_client, survivor, duplicate)
+    portrait.refresh_from_db()
+    assert portrait.object_id == survivor.pk
+    assert editor_client.get(portrait.get_absolute_url()).status_code == 200
+    revert_in_admin(editor_client, Merge.objects.get())
+    portrait.refresh_from_db()
+    assert portrait.object_id == duplicate.pk
