@@ -516,7 +516,7 @@ def test_detail_pages_say_when_the_record_last_changed(db, client):
     place = Place.objects.create(name="Geneva", status=Status.PUBLISHED)
     Place.objects.filter(pk=place.pk).update(updated_at="2024-03-05T10:00:00Z")
     content = client.get(place.get_absolute_url()).content.decode()
-    assert 'Last changed <time datetime="2024-03-05T10:00:00+00:00">5 March 2024</time>' in content
+    assert 'Last changed <time datetime="2024-03-05">5 March 2024</time>' in content
 
 
 def test_an_article_says_whether_its_text_differs_from_the_capture(seed, client):
