@@ -1,6 +1,5 @@
 import time
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.db_statistics import refresh as refresh_statistics
@@ -8,6 +7,7 @@ from archive.importers import ArchiveBusy, ImportFailed, import_paths
 from archive.importers.csvfiles import CSV_KINDS
 from archive.importers.run import READERS, ImportListener
 
+from ._options import add_wait_argument, user_named
 from ._output import summary_lines
 
 PLAIN_PROGRESS_EVERY = 10_000
@@ -45,16 +45,10 @@ class Command(BaseCommand):
             help="A copy of the WordPress site's wp-content/uploads folder: attachments become "
             "files of their posts, and the images in posts are kept.",
         )
-        parser.add_argument(
-            "--wait",
-            type=float,
-            metavar="SECONDS",
-            help="How long to wait for another import to finish before giving up "
-            "(default: settings.ARCHIVE_IMPORT_LOCK_WAIT).",
-        )
+        add_wait_argument(parser, "another import")
 
     def handle(self, *args, **options):
-        user = self._user(options["user"])
+        user = user_named(options["user"])
         listener = ProgressListener(self.stdout, self.stderr)
         try:
             counts, run = import_paths(
@@ -83,15 +77,6 @@ class Command(BaseCommand):
         if run is not None:
             self.stdout.write(f"Recorded as import run {run.pk}.")
             refresh_statistics()  # the query planner's view of how many records link where
-
-    def _user(self, username):
-        if not username:
-            return None
-        User = get_user_model()
-        try:
-            return User.objects.get(**{User.USERNAME_FIELD: username})
-        except User.DoesNotExist:
-            raise CommandError(f"No user “{username}”; check the --user name.") from None
 
 
 class ProgressListener(ImportListener):

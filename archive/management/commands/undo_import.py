@@ -1,8 +1,9 @@
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.importers import ArchiveBusy
 from archive.importers.undo import UndoError, undo_import
+
+from ._options import add_wait_argument, user_named
 
 
 class Command(BaseCommand):
@@ -25,19 +26,13 @@ class Command(BaseCommand):
             "records as they are now.",
         )
         parser.add_argument("--user", help="Username to record as the one who undid the run.")
-        parser.add_argument(
-            "--wait",
-            type=float,
-            metavar="SECONDS",
-            help="How long to wait for a running import to finish before giving up "
-            "(default: settings.ARCHIVE_IMPORT_LOCK_WAIT).",
-        )
+        add_wait_argument(parser, "a running import")
 
     def handle(self, *args, **options):
         try:
             plan = undo_import(
                 options["run"],
-                user=self._user(options["user"]),
+                user=user_named(options["user"]),
                 force=options["force"],
                 dry_run=options["dry_run"],
                 lock_wait=options["wait"],
@@ -83,12 +78,3 @@ class Command(BaseCommand):
                 f"Import run {run.pk} is marked undone; the undo is in the history "
                 f"(revision {numbers})."
             )
-
-    def _user(self, username):
-        if not username:
-            return None
-        User = get_user_model()
-        try:
-            return User.objects.get(**{User.USERNAME_FIELD: username})
-        except User.DoesNotExist:
-            raise CommandError(f"No user “{username}”; check the --user name.") from None
