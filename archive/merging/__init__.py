@@ -22,11 +22,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import history
-from ..models import Document, Merge, OldSlug
+from ..models import Merge, OldSlug
 from ..models.base import lines
 from ..registry import BY_MODEL, KINDS
 from ..search.index import batched, reindex_with_dependents
-from .moves import links_of, move_links, move_rows, record_moved, rows_of, unmove_links, unmove_rows
+from .moves import (
+    links_of,
+    move_documents,
+    move_links,
+    move_rows,
+    record_moved,
+    rows_of,
+    unmove_documents,
+    unmove_links,
+    unmove_rows,
+)
 
 
 def a(noun):
@@ -165,12 +175,7 @@ def merge(survivor, duplicates, user=None):
         old = OldSlug.objects.of_kind(model).filter(object_id__in=pks)
         undo["old_slugs"] = [[slug, pk] for slug, pk in old.values_list("slug", "object_id")]
         old.update(object_id=survivor.pk)
-        # Their files too: deleting the duplicates would delete the files attached to them.
-        files = Document.objects.filter(
-            content_type=ContentType.objects.get_for_model(model), object_id__in=pks
-        )
-        undo["documents"] = [list(row) for row in files.values_list("pk", "object_id")]
-        files.update(object_id=survivor.pk)
+        undo["documents"] = move_documents(model, survivor.pk, pks)
         model._default_manager.filter(pk__in=pks).delete()
         for record in done.duplicates:
             OldSlug.objects.remember(survivor, record.slug)
@@ -219,8 +224,7 @@ def revert_merge(merge_record, user=None):
             history.revert(history.version_in(model, merge_record.revision, pk=pk), user=user)
         for slug, pk in undo["old_slugs"]:
             kind.filter(slug=slug).update(object_id=pk)
-        for document_pk, pk in undo.get("documents", []):
-            Document.objects.filter(pk=document_pk, object_id=survivor.pk).update(object_id=pk)
+        unmove_documents(undo.get("documents", []), survivor.pk)
         for entry in undo["links"]:
             unmove_links(entry, survivor.pk)
         for entry in undo["rows"]:

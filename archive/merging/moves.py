@@ -2,15 +2,18 @@
 
 The links are read from the models' ``_meta``: every many-to-many table between the kind and
 another (``Link``) and every model with a foreign key to it (``Rows``: records such as an
-event at a place, or rows such as a person's affiliations). Each ``move_*`` returns what its
+event at a place, or rows such as a person's affiliations); files hang on a generic relation,
+which ``_meta`` does not list among them, and move on their own. Each ``move_*`` returns what its
 undo (``unmove_*``) needs, kept in the merge's ``Merge.undo``.
 """
 
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 
 from .. import history
+from ..models import Document
 from ..registry import BY_MODEL
 from ..search.index import reindex
 
@@ -210,3 +213,24 @@ def record_moved(undo, revision=history):
         model = apps.get_model(entry["model"])
         if model in BY_MODEL:
             revision.record_pks(model, [row["pk"] for row in entry["rows"]])
+
+
+def move_documents(model, survivor_pk, pks):
+    """Give the duplicates' files to the survivor (deleting the duplicates would delete them);
+    returns [document, duplicate] pairs for reverting."""
+    files = Document.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=pks
+    )
+    moved = [list(row) for row in files.values_list("pk", "object_id")]
+    files.update(object_id=survivor_pk)
+    return moved
+
+
+def unmove_documents(moved, survivor_pk):
+    by_duplicate = {}
+    for document_pk, duplicate in moved:
+        by_duplicate.setdefault(duplicate, []).append(document_pk)
+    for duplicate, document_pks in by_duplicate.items():
+        for chunk in chunks(document_pks):
+            # Only those still on the survivor: a later edit stands.
+            Document.objects.filter(pk__in=chunk, object_id=survivor_pk).update(object_id=duplicate)
