@@ -13,6 +13,7 @@ from .base import (
     PublicationGuardMixin,
     RecordAdmin,
     TagFilter,
+    WrittenByTheArchiveMixin,
     year_filter,
 )
 from .merging import MergeAdmin, MergeMixin, merge_selected
@@ -240,7 +241,7 @@ class QuotationAdmin(RecordAdmin):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(WrittenByTheArchiveMixin, admin.ModelAdmin):
     list_display = ["started_at", "command", "user", "formats", "succeeded", "summary", "undone"]
     list_filter = ["command", "succeeded"]
     list_select_related = ["user", "undone_by"]
@@ -313,12 +314,3 @@ class ImportRunAdmin(admin.ModelAdmin):
     def has_undo_permission(self, request):
         opts = self.model._meta
         return request.user.has_perm(f"{opts.app_label}.undo_{opts.model_name}")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -44,6 +44,20 @@ def publication_guarded(form_class, allowed_to_publish):
     return PublicationGuardedForm
 
 
+class WrittenByTheArchiveMixin:
+    """For rows the archive writes itself (import runs, merges): shown in the admin, never
+    added, changed or deleted there."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class PublicationGuardMixin:
     """Server-side publishing rights for a ModelAdmin or an inline."""
 

@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 
 from .. import merging
 from ..models import Merge
-from .base import can_publish
+from .base import WrittenByTheArchiveMixin, can_publish
 
 
 def may_merge(request, model):
@@ -81,7 +81,7 @@ def revert_selected(modeladmin, request, queryset):
 
 
 @admin.register(Merge)
-class MergeAdmin(admin.ModelAdmin):
+class MergeAdmin(WrittenByTheArchiveMixin, admin.ModelAdmin):
     """Merges as they were done, each revertable (Editors only); read-only otherwise."""
 
     list_display = ["description", "merged_at", "merged_by", "reverted_at"]
@@ -103,12 +103,3 @@ class MergeAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
