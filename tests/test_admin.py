@@ -17,6 +17,7 @@ from archive.models import (
     Quotation,
     Status,
 )
+from tests.fixtures.admin_forms import person_form
 
 pytestmark = pytest.mark.django_db
 RECORD_MODELS = [Article, Event, Organization, Person, Place, Quotation]
@@ -74,25 +75,6 @@ def test_autocomplete_answers_for_linked_records(seed, editor_client):
     )
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["John McCain"]
-
-
-def person_form(**overrides):
-    data = {
-        "name": "Jane Researcher",
-        "slug": "",
-        "sort_name": "",
-        "aliases": "",
-        "roles": "",
-        "description": "",
-        "status": Status.DRAFT,
-        "tags": "sources",
-        "affiliations-TOTAL_FORMS": "0",
-        "affiliations-INITIAL_FORMS": "0",
-        "affiliations-MIN_NUM_FORMS": "0",
-        "affiliations-MAX_NUM_FORMS": "1000",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_editor_can_publish(editor_client):

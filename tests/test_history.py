@@ -21,6 +21,7 @@ from archive.models import (
     Place,
     Status,
 )
+from tests.fixtures.admin_forms import person_form
 from tests.fixtures.importing import database_state, run_import, write
 
 # The API
@@ -226,25 +227,6 @@ def test_restoring_a_deleted_record_restores_what_linked_to_it(db):
 
 def admin_url(model, view, *args):
     return reverse(f"admin:archive_{model._meta.model_name}_{view}", args=args)
-
-
-def person_form(**overrides):
-    data = {
-        "name": "Jane Researcher",
-        "slug": "",
-        "sort_name": "",
-        "aliases": "",
-        "roles": "",
-        "description": "",
-        "status": Status.DRAFT,
-        "tags": "sources",
-        "affiliations-TOTAL_FORMS": "0",
-        "affiliations-INITIAL_FORMS": "0",
-        "affiliations-MIN_NUM_FORMS": "0",
-        "affiliations-MAX_NUM_FORMS": "1000",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_adding_and_changing_in_the_admin_keeps_versions_with_who_tags_and_affiliations(
