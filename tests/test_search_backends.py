@@ -88,6 +88,66 @@ def test_postgresql_keeps_entry_rows_narrow_and_names_indexed():
     assert "toast_tuple_target=128" in options
 
 
+def ranking_copies():
+    """{entry id: (vector as text, whether it is compressed)} of archive_search_rank."""
+    rows = fetch(
+        "SELECT id, vector::text, pg_column_compression(vector) IS NOT NULL"
+        " FROM archive_search_rank"
+    )
+    return {pk: (vector, compressed) for pk, vector, compressed in rows}
+
+
+def entry_vectors():
+    return dict(fetch("SELECT id, vector::text FROM archive_searchentry"))
+
+
+@pytest.mark.postgres
+@postgres_only
+@pytest.mark.django_db
+def test_postgresql_ranks_from_uncompressed_copies_kept_in_step_with_the_entries(client):
+    (options,) = fetch("SELECT reloptions FROM pg_class WHERE relname = 'archive_search_rank'")[0]
+    assert "toast_tuple_target=8160" in options
+    long_body = " ".join(f"word{number} lanternfish" for number in range(400))  # several KB
+    article = Article.objects.create(
+        title="Lanternfish survey", body=long_body, status=Status.PUBLISHED
+    )
+    person = Person.objects.create(name="Orrin Lanternfish", status=Status.PUBLISHED)
+    copies = ranking_copies()
+    assert {pk: vector for pk, (vector, _) in copies.items()} == entry_vectors()
+    assert len(copies) == 2
+    assert not any(compressed for _, compressed in copies.values())
+    # The entry's own vector is stored out of line and compressed; the copy is read in place.
+    assert fetch(
+        "SELECT pg_column_compression(vector) IS NOT NULL FROM archive_searchentry"
+        " WHERE kind = 'article'"
+    ) == [(True,)]
+
+    person.name = "Orrin Mapleheart"
+    person.save()
+    article.status = Status.DRAFT
+    article.save()
+    assert {pk: vector for pk, (vector, _) in ranking_copies().items()} == entry_vectors()
+    assert len(entry_vectors()) == 1
+    hits = client.get("/search/", {"q": "mapleheart"}).context["results"].hits
+    assert [hit.title for hit in hits] == ["Orrin <mark>Mapleheart</mark>"]
+
+    call_command("rebuild_search_index")
+    assert {pk: vector for pk, (vector, _) in ranking_copies().items()} == entry_vectors()
+    SearchEntry.objects.all().delete()
+    assert ranking_copies() == {}
+
+
+@pytest.mark.postgres
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_emptying_the_index_empties_its_ranking_copies():
+    Person.objects.create(name="Orrin Lanternfish", status=Status.PUBLISHED)
+    assert len(ranking_copies()) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE archive_searchentry CASCADE")
+    assert ranking_copies() == {}
+
+
 @pytest.mark.postgres
 @postgres_only
 @pytest.mark.django_db

@@ -7,11 +7,13 @@ fold as on SQLite without the ``unaccent`` extension, which not every server let
 
 from contextlib import contextmanager
 
+import numpy as np
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Cast
 
+from .. import facets
 from ..text import words
 from .base import Backend, fetch
 
@@ -116,27 +118,36 @@ class PostgreSQLBackend(Backend):
                 [CONFIG, tsquery(query)],
             )[0][0]
 
+    def rank_window(self, matches, size):
+        # Every match is ranked by its id (they are in memory): ranking reads the vectors from
+        # archive_search_rank, stored in place (search migration 0003), and never tests the
+        # full-text match again.
+        window = super().rank_window(matches, size)
+        return np.sort(matches.ids) if window is None else window
+
     def ranked_ids(self, query, offset, limit, window=None):
         if window is None:
-            where, params = "vector @@ to_tsquery(%s, %s)", [CONFIG, tsquery(query)]
-        else:
-            # Only the window's rows, which all match: testing the match again would unpack
-            # each row's tsvector a second time. The ids go as one array literal (adapting
-            # thousands of Python ints costs more than the query), and the bounds spare the
-            # planner testing every row against the array.
-            if not len(window):
-                return []
-            where = "id >= %s AND id <= %s AND id = ANY(%s::bigint[])"
-            params = [
+            window = facets.parse_ids(self.match_ids(query))
+        if not len(window):
+            return []
+        # The ids go as one array literal (adapting thousands of Python ints costs more than
+        # the query), and the bounds spare the planner testing every row against the array.
+        rows = fetch(
+            "SELECT id FROM archive_search_rank"
+            " WHERE id >= %s AND id <= %s AND id = ANY(%s::bigint[])"
+            " ORDER BY ts_rank(%s::float4[], vector, to_tsquery(%s, %s), %s) DESC, id"
+            " LIMIT %s OFFSET %s",
+            [
                 int(window[0]),
                 int(window[-1]),
                 "{" + ",".join(map(str, window.tolist())) + "}",
-            ]
-        rows = fetch(
-            "SELECT id FROM archive_searchentry"  # noqa: S608
-            f" WHERE {where} ORDER BY ts_rank(%s::float4[], vector, to_tsquery(%s, %s), %s) DESC,"
-            " id LIMIT %s OFFSET %s",
-            [*params, RANK_WEIGHTS, CONFIG, tsquery(query), RANK_NORMALIZATION, limit, offset],
+                RANK_WEIGHTS,
+                CONFIG,
+                tsquery(query),
+                RANK_NORMALIZATION,
+                limit,
+                offset,
+            ],
         )
         return [pk for (pk,) in rows]
 
