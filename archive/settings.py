@@ -208,7 +208,7 @@ ARCHIVE_PAGE_SIZE = 20
 ARCHIVE_MAX_PAGE_SIZE = 100
 # A search matching more entries than this ranks only this many (the newest) plus those whose
 # names, titles or tags match, and says so: ranking costs time for every entry ranked.
-ARCHIVE_SEARCH_RANK_WINDOW = int(os.environ.get("ARCHIVE_SEARCH_RANK_WINDOW", "5000"))
+ARCHIVE_SEARCH_RANK_WINDOW = int(os.environ.get("ARCHIVE_SEARCH_RANK_WINDOW", "2000"))
 # Text read from an attached PDF or text file when it is added (archive/documents/extraction.py):
 # at most this many pages, characters and seconds per file; and how much of each file's text
 # the search index holds with its record.
