@@ -202,6 +202,56 @@ def test_a_published_pdf_is_served_inline_with_protective_headers(client):
     assert response["Content-Length"] == str(len(data))
 
 
+def test_a_download_answers_one_byte_range_so_players_can_seek(client):
+    data = files.pdf(3)
+    document = published_file(data, "resolution.pdf")
+    url = document.get_download_url()
+    size = len(data)
+    whole = client.get(url)
+    assert (whole.status_code, whole["Accept-Ranges"]) == (200, "bytes")
+    for header, first, last in [
+        ("bytes=0-99", 0, 99),
+        ("bytes=100-", 100, size - 1),
+        ("bytes=-50", size - 50, size - 1),
+        ("bytes=10-999999999", 10, size - 1),
+    ]:
+        response = client.get(url, headers={"Range": header})
+        assert response.status_code == 206, header
+        assert body(response) == data[first : last + 1], header
+        assert response["Content-Range"] == f"bytes {first}-{last}/{size}"
+        assert response["Content-Length"] == str(last - first + 1)
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+        assert response["X-Content-Type-Options"] == "nosniff"
+
+    past_the_end = client.get(url, headers={"Range": f"bytes={size}-"})
+    assert past_the_end.status_code == 416
+    assert past_the_end["Content-Range"] == f"bytes */{size}"
+    assert past_the_end["Content-Security-Policy"] == "sandbox; default-src 'none'"
+
+    etag = whole["ETag"]
+    same_version = client.get(url, headers={"Range": "bytes=0-9", "If-Range": etag})
+    assert (same_version.status_code, body(same_version)) == (206, data[:10])
+    # The whole file, as RFC 9110 allows: several ranges, another version, another unit, nonsense.
+    for headers in [
+        {"Range": "bytes=0-9,20-29"},
+        {"Range": "bytes=0-9", "If-Range": '"another version"'},
+        {"Range": "items=0-9"},
+        {"Range": "bytes=9-0"},
+        {"Range": "bytes=-"},
+    ]:
+        response = client.get(url, headers=headers)
+        assert (response.status_code, body(response)) == (200, data), headers
+
+
+def test_a_range_of_a_draft_file_is_not_found(client):
+    document = published_file(files.pdf(1), "minutes.pdf")
+    document.status = Status.DRAFT
+    document.save()
+    response = client.get(document.get_download_url(), headers={"Range": "bytes=0-9"})
+    assert response.status_code == 404
+
+
 def test_office_documents_and_text_are_downloads(client):
     docx = published_file(files.docx(), "letter.docx")
     text = published_file(b"plain words", "notes.txt")

@@ -10,10 +10,17 @@
   it would be a sandboxed, unique origin with no script, no requests, no cookies of the site.
 - ``Cross-Origin-Resource-Policy: same-origin``: other sites cannot embed the files.
 
+Downloads answer a single byte range (``Range: bytes=…``) with ``206 Partial Content``, so a
+browser can seek in a long recording or video and resume a broken download; a range that
+starts past the end is a ``416``. Several ranges at once, or a range for another version of
+the file (``If-Range`` naming another ETag), get the whole file, as RFC 9110 allows.
+
 A proxy serving ``MEDIA_ROOT`` directly (see the README) must send the same headers.
 """
 
-from django.http import FileResponse
+import re
+
+from django.http import FileResponse, HttpResponse
 from django.utils.http import content_disposition_header
 
 from . import types
@@ -38,15 +45,71 @@ def protect(response, media_type, filename, inline):
     return response
 
 
-def file_response(document):
-    """The document's file, streamed from storage with the headers above."""
+SINGLE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+UNSATISFIABLE = "unsatisfiable"
+
+
+def requested_range(request, etag, size):
+    """(first, last) byte of the one range ``request`` asks for, inclusive; None for the whole
+    file; or UNSATISFIABLE."""
+    header = request.headers.get("Range", "").replace(" ", "")
+    match = SINGLE_RANGE.fullmatch(header)
+    if_range = request.headers.get("If-Range")
+    if match is None or (if_range is not None and if_range != etag):
+        return None
+    first, last = match.groups()
+    if not first:
+        if not last:
+            return None
+        suffix = int(last)  # the last N bytes
+        return (max(size - suffix, 0), size - 1) if suffix and size else UNSATISFIABLE
+    first = int(first)
+    if last and int(last) < first:
+        return None  # not a valid range: ignored
+    if first >= size:
+        return UNSATISFIABLE
+    return first, min(int(last), size - 1) if last else size - 1
+
+
+class FilePart:
+    """``length`` bytes of an open file from ``start``, read as a file is (for FileResponse)."""
+
+    def __init__(self, file, start, length):
+        file.seek(start)
+        self.file, self.left = file, length
+
+    def read(self, size=-1):
+        size = self.left if size is None or size < 0 else min(size, self.left)
+        data = self.file.read(size) if size > 0 else b""
+        self.left -= len(data)
+        return data
+
+    def close(self):
+        self.file.close()
+
+
+def file_response(document, request):
+    """The document's file, or the one part of it ``request`` asks for, streamed from storage
+    with the headers above."""
+    etag = f'"{document.sha256}"'
+    inline = shown_inline(document.media_type)
+    part = requested_range(request, etag, document.size)
+    if part == UNSATISFIABLE:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{document.size}"
+        return protect(response, document.media_type, document.original_name, inline)
     stored = document.file.open("rb")
-    response = FileResponse(stored, content_type=served_type(document.media_type))
-    response["Content-Length"] = str(document.size)
-    response["ETag"] = f'"{document.sha256}"'
-    return protect(
-        response, document.media_type, document.original_name, shown_inline(document.media_type)
-    )
+    if part is None:
+        response = FileResponse(stored, content_type=served_type(document.media_type))
+        response["Content-Length"] = str(document.size)
+    else:
+        first, last = part
+        response = FileResponse(FilePart(stored, first, last - first + 1), status=206)
+        response["Content-Range"] = f"bytes {first}-{last}/{document.size}"
+        response["Content-Length"] = str(last - first + 1)
+    response["Accept-Ranges"] = "bytes"
+    response["ETag"] = etag
+    return protect(response, document.media_type, document.original_name, inline)
 
 
 def preview_response(document, name, width):

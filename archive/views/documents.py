@@ -66,7 +66,7 @@ def document_detail(request, pk):
 def document_file(request, pk):
     document, is_draft = visible_document(request, pk)
     try:
-        response = serving.file_response(document)
+        response = serving.file_response(document, request)
     except (FileNotFoundError, OSError):
         raise Http404("The stored file is missing.") from None
     return private_if_draft(response, is_draft)
