@@ -56,6 +56,9 @@ class ArticlesFeed(Feed):
     def item_title(self, article):
         return self._html_title(article.title)
 
+    def item_extra_kwargs(self, article):
+        return {"text_language": article.language or ""}
+
     def item_description(self, article):
         return escape(article.summary or gettext("No summary recorded."))
 
@@ -124,12 +127,20 @@ class PersonArticlesFeed(ArticlesFeed):
         return _feed_items(Article.objects.published().linked_to("people", person))
 
 
+class ContentLanguageAtom1Feed(Atom1Feed):
+    """Atom whose entries say their text's language (``xml:lang``; empty when not known), as
+    the pages do with ``lang``: the feed's own is the interface's. RSS has no such place."""
+
+    def item_attributes(self, item):
+        return {**super().item_attributes(item), "xml:lang": item["text_language"]}
+
+
 def atom(feed_class):
     """The Atom version of an RSS feed class."""
     return type(
         f"Atom{feed_class.__name__}",
         (feed_class,),
-        {"feed_type": Atom1Feed, "titles_are_html": False},
+        {"feed_type": ContentLanguageAtom1Feed, "titles_are_html": False},
     )
 
 

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from defusedxml import ElementTree
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -211,6 +212,21 @@ def test_text_of_unknown_language_claims_none(client):
         ("fa", "http://testserver/fa/articles/unknown/"),
         ("x-default", "http://testserver/articles/unknown/"),
     ]
+
+
+def test_atom_entries_say_their_texts_language_and_rss_stays_valid(client, persian_and_english):
+    article("unknown", "Mixed words", body="Some words.")
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    atom = ElementTree.fromstring(client.get("/feeds/articles.atom").content)
+    assert atom.get(xml_lang) == "en"  # the feed's own text: the interface's language
+    entries = {
+        entry.findtext("{http://www.w3.org/2005/Atom}title"): entry.get(xml_lang)
+        for entry in atom.iter("{http://www.w3.org/2005/Atom}entry")
+    }
+    assert entries == {PERSIAN_TITLE: "fa", ENGLISH_TITLE: "en", "Mixed words": ""}
+    rss = ElementTree.fromstring(client.get("/feeds/articles.rss").content)
+    assert len(rss.findall("./channel/item")) == 3
+    assert "lang" not in client.get("/feeds/articles.rss").content.decode().split("<item>")[1]
 
 
 def test_titles_in_lists_and_names_take_their_direction_from_their_letters(
