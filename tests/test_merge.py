@@ -411,6 +411,12 @@ def test_the_duplicates_files_move_to_the_survivor_and_back_on_revert(mccains, e
     portrait = add_file(
         duplicate, io.BytesIO(document_files.png()), "portrait.png", title="A portrait"
     )
+    confirmation = editor_client.post(
+        changelist(Person),
+        {"action": "merge_selected", "_selected_action": [survivor.pk, duplicate.pk]},
+    ).content.decode()
+    moves = confirmation.split(f'for="survivor-{duplicate.pk}"')[1].split("</tr>")[0]
+    assert "<li>1 documents</li>" in moves
     merge_in_admin(editor_client, survivor, duplicate)
     portrait.refresh_from_db()
     assert portrait.object_id == survivor.pk

@@ -121,6 +121,10 @@ def moves_of(record):
         number = rows.model._default_manager.filter(**{rows.field: record.pk}).count()
         if number:
             counts[rows.label] = counts.get(rows.label, 0) + number
+    files = record.documents.count()  # a generic relation: neither of the above
+    if files:
+        label = str(record.documents.model._meta.verbose_name_plural)
+        counts[label] = counts.get(label, 0) + files
     return Moves(record, counts, list(record.tags.all()))
 
 
