@@ -228,3 +228,27 @@ def test_an_editor_who_must_enrol_first_cannot_preview_drafts(
     assert client.get(draft_person.get_absolute_url()).status_code == 404
     settings.ARCHIVE_REQUIRE_2FA = False
     assert client.get(draft_person.get_absolute_url()).status_code == 200
+
+
+def test_the_two_factor_and_lockout_pages_follow_the_editors_language(
+    client, editor_user, settings
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fa"
+    log_in(client, "writer")
+    enrolling = client.get(ENROL).content.decode()
+    assert 'lang="fa" dir="rtl"' in enrolling
+    assert "کد شش‌رقمی‌ای را که برنامه نشان می‌دهد وارد کنید" in enrolling
+    enrol(client)
+    assert "کدهای پشتیبان شما" in client.post(ENROL, {"action": "backup-codes"}).content.decode()
+    client.post("/admin/logout/")
+    log_in(client, "writer")
+    wrong = client.post(VERIFY, {"token": "123456x"}).content.decode()
+    assert "این کد درست نیست" in wrong
+    answers = [  # the wrong code above was the first failure
+        client.post(VERIFY, {"token": f"{n:06d}"}) for n in range(settings.AXES_FAILURE_LIMIT - 1)
+    ]
+    locked = answers[-1].content.decode()
+    assert answers[-1].status_code == 429
+    assert "ورود قفل شده است" in locked
+    # The name someone typed is shown as text, never as markup, in either language.
+    assert "<strong>writer</strong>" in locked

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
@@ -58,7 +59,9 @@ def two_factor(request):
     if confirmed:
         if request.method == "POST" and request.POST.get("action") == "backup-codes":
             return page(request, "accounts/backup_codes.html", codes=new_backup_codes(user))
-        return page(request, "accounts/two_factor.html", device=confirmed, title="Two-factor")
+        return page(
+            request, "accounts/two_factor.html", device=confirmed, title=gettext("Two-factor")
+        )
 
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
@@ -71,11 +74,13 @@ def two_factor(request):
             otp_login(request, device)
             codes = new_backup_codes(user)
             return page(request, "accounts/backup_codes.html", codes=codes, next=next_url(request))
-        error = "That code is not right. Check the time on your phone and type the current code."
+        error = gettext(
+            "That code is not right. Check the time on your phone and type the current code."
+        )
     return page(
         request,
         "accounts/two_factor.html",
-        title="Set up two-factor authentication",
+        title=gettext("Set up two-factor authentication"),
         enrolling=device,
         secret=b32encode(device.bin_key).decode(),
         required=two_factor_required(user),
@@ -107,11 +112,13 @@ def verify(request):
         if getattr(request, "axes_locked_out", False):
             logout(request)
             return lockout_response(request, credentials=credentials)
-        error = "That code is not right. Type the current code from your app, or a backup code."
+        error = gettext(
+            "That code is not right. Type the current code from your app, or a backup code."
+        )
     return page(
         request,
         "accounts/verify.html",
-        title="Two-factor code",
+        title=gettext("Two-factor code"),
         error=error,
         next=next_url(request),
     )
