@@ -1,5 +1,8 @@
 """Addresses that never break: a record's old slugs answer 301 to its current address."""
 
+import io
+import json
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -7,6 +10,7 @@ from django.urls import reverse
 from archive.models import Article, Event, OldSlug, Organization, Person, Place, Quotation
 from archive.registry import KINDS
 
+from .fixtures.importing import assert_import_fails, export, run_import, write
 from .public_helpers import draft, publish, sitemap_files
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rendered_every_time")]
@@ -195,3 +199,57 @@ def test_the_old_slug_kept_is_the_one_stored_when_the_record_was_last_read(clien
     person.save()
     assert list(OldSlug.objects.values_list("slug", flat=True)) == ["jane-b"]
     assert client.get("/people/jane-b/")["Location"] == "/people/jane-c/"
+
+
+# Imports: an old slug leads to the record, and is never taken by another.
+
+
+def jsonl(tmp_path, *lines):
+    return write(tmp_path, "records.jsonl", "".join(json.dumps(line) + "\n" for line in lines))
+
+
+def test_an_import_linking_an_old_slug_links_the_record_it_leads_to(tmp_path):
+    person = publish(Person, name="John McCain", slug="mccain")
+    person.slug = "john-mccain"
+    person.save()
+    run_import(
+        jsonl(
+            tmp_path,
+            {"record": "article", "title": "Hearing", "slug": "hearing", "people": ["mccain"]},
+            {"record": "event", "title": "Visit", "slug": "visit", "people": ["mccain"]},
+        )
+    )
+    assert list(Article.objects.get(slug="hearing").people.all()) == [person]
+    assert list(Event.objects.get(slug="visit").people.all()) == [person]
+    assert Person.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "expect"),
+    [
+        (
+            {"record": "person", "name": "McCain", "slug": "mccain"},
+            ["line 1", "The slug “mccain”", "old address of the person “John McCain”",
+             "give “john-mccain” to update"],
+        ),
+        (  # no slug given: the one the name makes
+            {"record": "person", "name": "McCain"},
+            ["line 1", "“McCain” makes the slug “mccain”", "its slug is now “john-mccain”"],
+        ),
+    ],
+)  # fmt: skip
+def test_an_import_never_takes_a_slug_a_record_gave_up(tmp_path, client, line, expect):
+    person = publish(Person, name="John McCain", slug="mccain")
+    person.slug = "john-mccain"
+    person.save()
+    assert_import_fails(jsonl(tmp_path, line), expect=expect)
+    assert client.get("/people/mccain/")["Location"] == "/people/john-mccain/"
+
+
+def test_a_merged_duplicate_does_not_come_back_with_an_export_from_before(tmp_path):
+    survivor = publish(Person, name="John McCain", slug="john-mccain")
+    publish(Person, name="McCain", slug="mccain")
+    before_merge = write(tmp_path, "before.json", export())
+    call_command("merge_records", "person", "john-mccain", "mccain", stdout=io.StringIO())
+    assert list(Person.objects.all()) == [survivor]
+    assert_import_fails(before_merge, expect=["The slug “mccain”", "merged or renamed"])

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from taggit.models import TaggedItem
 
-from ..models import Affiliation
+from ..models import Affiliation, OldSlug
 from .values import Invalid, name_key, text
 
 SLUG = "slug"
@@ -75,6 +75,10 @@ def find(kind, data, stored):
         return Found(invalid=[Invalid(message, SLUG)])
     if found is not None and SLUG not in data and not _same_name(kind, found, data):
         return Found(invalid=[_name_clash(kind, found, data, slug)])
+    if found is None:
+        moved_to = stored.moved_to(kind.model, slug)
+        if moved_to is not None:
+            return Found(invalid=[_old_address(kind, moved_to, data, slug)])
     if found is None and SLUG not in data:
         return Found(kind.model(slug=slug), slug)
     return Found(found, slug)
@@ -101,6 +105,19 @@ def _name_clash(kind, found, data, slug):
         f"“{getattr(found, source)}”; give this {kind.verbose_name} a slug of its own (or, if it "
         "is that record, its slug)",
         source,
+    )
+
+
+def _old_address(kind, record, data, slug):
+    """A slug a record gave up (merged into another, renamed) is never taken by an import: it
+    would bring back the duplicate, or take over the address that leads to the record."""
+    source = kind.model.slug_source
+    given = f"“{text(data.get(source))}” makes the slug" if SLUG not in data else "The slug"
+    return Invalid(
+        f"{given} “{slug}”, an old address of the {kind.verbose_name} “{getattr(record, source)}” "
+        f"(merged or renamed; its slug is now “{record.slug}”): give “{record.slug}” to update "
+        f"that {kind.verbose_name}, or a slug of its own to add another",
+        SLUG if SLUG in data else source,
     )
 
 
@@ -148,6 +165,7 @@ class StoredRecords:
 
     def __init__(self):
         self.prefetched = {}
+        self.old_slugs = {}
 
     def prefetch(self, kinds_and_data):
         """Look up the stored records named by (kind, data) pairs, with what the writer
@@ -160,6 +178,7 @@ class StoredRecords:
                 if value:
                     wanted[kind.name, name].add(value)
         self.prefetched = {}
+        self.old_slugs = {}
         for (kind_name, name), values in wanted.items():
             kind = kinds[kind_name]
             known = dict.fromkeys(values)
@@ -170,6 +189,10 @@ class StoredRecords:
             for instance in stored:
                 known[getattr(instance, name)] = instance  # the lowest pk wins, as in first()
             self.prefetched[kind.model, name] = known
+            if name == SLUG:
+                gone = [value for value, instance in known.items() if instance is None]
+                moved = OldSlug.objects.moved(kind.model, gone) if gone else {}
+                self.old_slugs[kind.model] = {slug: moved.get(slug) for slug in gone}
 
     def lookup(self, model, name, value):
         """The stored record whose ``name`` is ``value`` (the lowest pk), or None."""
@@ -177,6 +200,15 @@ class StoredRecords:
         if known is not None and value in known:
             return known.pop(value)  # once: the record may change after this
         return model._default_manager.filter(**{name: value}).order_by("pk").first()
+
+    def moved_to(self, model, slug):
+        """The stored record that gave up ``slug`` (see OldSlug), or None."""
+        known = self.old_slugs.get(model, {})
+        if slug in known:
+            pk = known[slug]
+        else:
+            pk = OldSlug.objects.moved(model, [slug]).get(slug)
+        return None if pk is None else model._default_manager.filter(pk=pk).first()
 
     def forget(self, kind, snapshots):
         """A record was written: what was looked up by these keys may be out of date."""

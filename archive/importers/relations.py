@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from taggit.models import Tag, TaggedItem
 
-from ..models import Affiliation, Organization
+from ..models import Affiliation, OldSlug, Organization
 from ..registry import BY_MODEL
 from ..rows import insert_rows, link_columns
 from ..search.index import reindex_written
@@ -67,6 +67,9 @@ class Relations:
                 found = dict(
                     model._default_manager.filter(slug__in=batch).values_list("slug", "pk")
                 )
+                gone = [slug for slug in batch if slug not in found]
+                if gone:  # a link to a record's old slug links the record (a merge, a rename)
+                    found.update(OldSlug.objects.moved(model, gone))
                 for slug in batch:
                     cache[slug] = found.get(slug)
 
@@ -153,6 +156,8 @@ class Relations:
         pk = cache.get(slug, _MISSING)
         if pk is _MISSING:
             pk = model._default_manager.filter(slug=slug).values_list("pk", flat=True).first()
+            if pk is None:
+                pk = OldSlug.objects.moved(model, [slug]).get(slug)
             cache[slug] = pk
         return pk
 

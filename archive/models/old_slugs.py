@@ -31,6 +31,17 @@ class OldSlugQuerySet(models.QuerySet):
         kind = ContentType.objects.get_for_model(type(record))
         self.update_or_create(content_type=kind, slug=slug, defaults={"object_id": record.pk})
 
+    def moved(self, model, slugs):
+        """{old slug: pk} of the ``model`` records that gave up ``slugs`` and still exist: one
+        query, and a second only when some of ``slugs`` are old ones."""
+        pairs = dict(self.of_kind(model).filter(slug__in=slugs).values_list("slug", "object_id"))
+        if not pairs:
+            return {}
+        existing = set(
+            model._default_manager.filter(pk__in=pairs.values()).values_list("pk", flat=True)
+        )
+        return {slug: pk for slug, pk in pairs.items() if pk in existing}
+
     def record_at(self, records, slug):
         """The record among ``records`` (one kind's queryset, e.g. its ``published()``) whose
         old slug is ``slug``, or None: one query."""
