@@ -55,10 +55,13 @@ def expect_saved(page):
 
 
 def open_add_form(page, model_list_name, add_name):
-    """From the admin index, open a model's list and its add form, by clicking."""
+    """From the admin index, open a model's list and its add form, by clicking, and wait for
+    the cursor in its first field, as a person does before typing: the admin's script puts it
+    there (change_form.js, loaded async) and would move it back mid-typing."""
     page.goto("/admin/")
     page.get_by_role("link", name=model_list_name, exact=True).click()
     page.get_by_role("link", name=add_name).click()
+    expect(page.locator("#content-main form :focus")).to_have_count(1)
 
 
 def test_editor_writes_an_article_and_publishes_it(editor_account, new_context):
