@@ -93,6 +93,15 @@ def gregorian(value):
     return persian_digits(text) if shows_solar_hijri() else text
 
 
+def as_text(value):
+    """A partial date as plain text: the Solar Hijri date in brackets after it on Persian
+    pages."""
+    text, solar_hijri = describe(value)
+    if solar_hijri:
+        return text + " (" + gettext("%(date)s Solar Hijri") % {"date": solar_hijri} + ")"
+    return text
+
+
 def describe(value):
     """(Gregorian text, Solar Hijri text or "") of a partial date for the active language."""
     if not shows_solar_hijri():

@@ -17,6 +17,7 @@ from django.utils import translation
 from archive.date_display import describe, solar_hijri
 from archive.models import Article, Event, Organization, Person, Place, Quotation
 from archive.models.dates import PartialDate
+from archive.search.models import SearchEntry
 
 from .public.test_public_queries import EXPECTED_QUERIES, build_archive
 from .public_helpers import ARTICLE_URL, LIST_PAGES, parse
@@ -313,6 +314,32 @@ def test_persian_pages_show_both_calendars(client, db):
     english = client.get("/events/e/").content.decode()
     assert '<time datetime="2016-09-12">12 September 2016</time>' in english
     assert "solar-hijri" not in english
+
+
+def test_search_hits_give_their_dates_in_the_pages_language(client, db):
+    Event.objects.create(slug="e", title="Vigil", date="2016-09-12", status="published")
+    Article.objects.create(
+        slug="a", title="Vigil report", publication_date="2016", status="published"
+    )
+    Quotation.objects.create(slug="q", text="Vigil words.", date="--08-02", status="published")
+    meta = re.compile(r'<p class="meta">([^<]*)</p>')
+    english = meta.findall(client.get("/search/", {"q": "vigil"}).content.decode())
+    assert sorted(english) == [
+        "Article · 2016",
+        "Event · 12 September 2016",
+        "Quotation · 2 August (year not given)",
+    ]
+    persian = meta.findall(client.get("/fa/search/", {"q": "vigil"}).content.decode())
+    assert "رویداد · ۱۲ سپتامبر ۲۰۱۶ (۲۲ شهریور ۱۳۹۵ هجری خورشیدی)" in persian
+    assert any(line.endswith("۲۰۱۶ (۱۳۹۴–۱۳۹۵ هجری خورشیدی)") for line in persian)
+    assert any(line.endswith("۲ اوت (سال ذکر نشده)") for line in persian)
+
+    # An index written before kept the English text: read back where it can be.
+    SearchEntry.objects.filter(kind="event").update(date="12 September 2016")
+    SearchEntry.objects.filter(kind="quotation").update(date="2 August (year not given)")
+    persian = meta.findall(client.get("/fa/search/", {"q": "vigil"}).content.decode())
+    assert "رویداد · ۱۲ سپتامبر ۲۰۱۶ (۲۲ شهریور ۱۳۹۵ هجری خورشیدی)" in persian
+    assert any(line.endswith("2 August (year not given)") for line in persian)
 
 
 # The translation is complete, and what the site reads (.mo) is what the .po says

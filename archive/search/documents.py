@@ -203,7 +203,7 @@ def _article(article):
         body="\n\n".join(text for text in [article.summary, article.body_text] if text),
         section=article.section,
         year=article.publication_date.year,
-        date=article.publication_date.display if article.publication_date else "",
+        date=str(article.publication_date),  # ISO; shown in the reader's language
         language=article.language,
     )
 
@@ -242,7 +242,7 @@ def _event(event):
         heading=event.title,
         body=event.description,
         year=event.date.year,
-        date=event.date.display if event.date else "",
+        date=str(event.date),  # ISO; shown in the reader's language
     )
 
 
@@ -253,6 +253,6 @@ def _quotation(quotation):
         title=str(quotation),
         body="\n\n".join(text for text in [quotation.text, quotation.context] if text),
         year=quotation.date.year,
-        date=quotation.date.display if quotation.date else "",
+        date=str(quotation.date),  # ISO; shown in the reader's language
         language=quotation.language,
     )

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.paginator import Paginator
 
+from ..date_display import as_text
+from ..models.dates import PartialDate
 from .backends import get_backend
 from .documents import KIND_LABELS, split_body
 from .models import SearchEntry
@@ -100,10 +102,22 @@ def make_hit(entry, query):
         url=entry.get_absolute_url(),
         title=title,
         snippet=snippet,
-        date=entry.date,
+        date=shown_date(entry.date),
         language=entry.language or "",
         document=document,
     )
+
+
+def shown_date(stored):
+    """An entry's date in the reader's language. Entries keep the ISO date; those indexed
+    before kept it as English text, which is read back (or shown as it is, until
+    ``rebuild_search_index`` writes them again)."""
+    if not stored:
+        return ""
+    try:
+        return as_text(PartialDate(stored))
+    except ValueError:
+        return stored
 
 
 def printable(value, limit):

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from .. import interface_languages, languages
-from ..date_display import describe, persian_digits, shows_solar_hijri
+from ..date_display import as_text, describe, persian_digits, shows_solar_hijri
 from ..registry import SHOWN
 
 register = template.Library()
@@ -45,10 +45,7 @@ def partial_date(value):
 def date_text(value):
     """A partial date as plain text (for citations): the Solar Hijri date in brackets after it
     on Persian pages."""
-    text, solar_hijri = describe(value)
-    if solar_hijri:
-        return text + " (" + gettext("%(date)s Solar Hijri") % {"date": solar_hijri} + ")"
-    return text
+    return as_text(value)
 
 
 @register.filter
