@@ -14,6 +14,7 @@ from archive.documents import FileRefused, add_file
 from archive.models import Article, Document, Event, Person, Status
 
 from . import document_files as files
+from .fixtures.admin_forms import person_change_form
 from .public_helpers import draft, publish
 
 pytestmark = pytest.mark.django_db
@@ -414,18 +415,7 @@ def admin_url(model, action, *args):
 def person_with_files(person, *rows, initial=()):
     """The person's change form, with ``rows`` of new files (dicts of fields)."""
     data = {
-        "name": person.name,
-        "slug": person.slug,
-        "sort_name": "",
-        "aliases": "",
-        "roles": "",
-        "description": "",
-        "status": person.status,
-        "tags": "",
-        "affiliations-TOTAL_FORMS": "0",
-        "affiliations-INITIAL_FORMS": "0",
-        "affiliations-MIN_NUM_FORMS": "0",
-        "affiliations-MAX_NUM_FORMS": "1000",
+        **person_change_form(person),
         "documents-TOTAL_FORMS": str(len(initial) + len(rows)),
         "documents-INITIAL_FORMS": str(len(initial)),
         "documents-MIN_NUM_FORMS": "0",

@@ -24,6 +24,7 @@ from archive.importers import import_paths
 from archive.importers.run import ImportListener
 from archive.models import Person
 from archive.stamps import read_stamp
+from tests.fixtures.admin_forms import person_form
 
 pytestmark = pytest.mark.django_db(transaction=True)
 sqlite_only = pytest.mark.skipif("connection.vendor != 'sqlite'", reason="SQLite only")
@@ -124,27 +125,14 @@ def editor():
     return User.objects.create_superuser("editor", "editor@example.org", PASSWORD)
 
 
+# What an editor saves through the admin while imports run.
+EDITORS_PERSON = person_form(name="Jane", status="published", tags="added-by-an-editor")
+
+
 def logged_in_client():
     client = Client()
     client.force_login(User.objects.get(username="editor"))
     return client
-
-
-def person_form(name):
-    return {
-        "name": name,
-        "slug": "",
-        "sort_name": "",
-        "aliases": "",
-        "roles": "",
-        "description": "",
-        "status": "published",
-        "tags": "added-by-an-editor",
-        "affiliations-TOTAL_FORMS": "0",
-        "affiliations-INITIAL_FORMS": "0",
-        "affiliations-MIN_NUM_FORMS": "0",
-        "affiliations-MAX_NUM_FORMS": "1000",
-    }
 
 
 def log_in():
@@ -170,7 +158,7 @@ def test_on_sqlite_a_save_or_login_during_an_import_gets_the_busy_page_and_readi
     editor()
     client = logged_in_client()
     with import_running(people_file(site, "import.jsonl", ["imported-one", "imported-two"])):
-        assert_busy_page(client.post(reverse("admin:archive_person_add"), person_form("Jane")))
+        assert_busy_page(client.post(reverse("admin:archive_person_add"), EDITORS_PERSON))
         assert_busy_page(log_in())
         assert client.get(reverse("admin:archive_person_changelist")).status_code == 200
         assert Client().get("/").status_code == 200
@@ -181,7 +169,7 @@ def test_on_sqlite_a_save_or_login_during_an_import_gets_the_busy_page_and_readi
     assert not Person.objects.filter(name="Jane").exists()
     assert set(Person.objects.values_list("slug", flat=True)) == {"imported-one", "imported-two"}
     # The import over, the same save and login go through.
-    response = client.post(reverse("admin:archive_person_add"), person_form("Jane"))
+    response = client.post(reverse("admin:archive_person_add"), EDITORS_PERSON)
     assert response.status_code == 302
     assert log_in().status_code == 302
 
@@ -197,7 +185,7 @@ def test_a_save_that_meets_the_write_lock_held_by_anything_gets_the_busy_page_no
         holder = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
         try:
-            response = client.post(reverse("admin:archive_person_add"), person_form("Jane"))
+            response = client.post(reverse("admin:archive_person_add"), EDITORS_PERSON)
         finally:
             holder.execute("ROLLBACK")
             holder.close()
@@ -212,7 +200,7 @@ def test_on_postgresql_editors_save_and_log_in_while_an_import_runs(site):
     client = logged_in_client()
     stamp_before = read_stamp("archive_site_state")
     with import_running(people_file(site, "import.jsonl", ["imported-one", "imported-two"])):
-        response = client.post(reverse("admin:archive_person_add"), person_form("Jane"))
+        response = client.post(reverse("admin:archive_person_add"), EDITORS_PERSON)
         assert response.status_code == 302
         assert log_in().status_code == 302
         # Committed and seen by everyone, the import's own records not yet.
@@ -322,7 +310,7 @@ def test_a_lock_met_outside_any_view_is_the_busy_page_too(transactional_db, tmp_
         holder = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
         try:
-            response = client.post(reverse("admin:archive_person_add"), person_form("Jane"))
+            response = client.post(reverse("admin:archive_person_add"), EDITORS_PERSON)
         finally:
             holder.execute("ROLLBACK")
             holder.close()

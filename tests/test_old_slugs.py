@@ -10,34 +10,16 @@ from django.urls import reverse
 from archive.models import Article, Event, OldSlug, Organization, Person, Place, Quotation
 from archive.registry import KINDS
 
+from .fixtures.admin_forms import person_change_form
 from .fixtures.importing import assert_import_fails, export, run_import, write
 from .public_helpers import draft, publish, sitemap_files
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rendered_every_time")]
 
 
-def person_form(person, **overrides):
-    data = {
-        "name": person.name,
-        "slug": person.slug,
-        "sort_name": person.sort_name,
-        "aliases": person.aliases,
-        "roles": person.roles,
-        "description": person.description,
-        "status": person.status,
-        "tags": "",
-        "affiliations-TOTAL_FORMS": "0",
-        "affiliations-INITIAL_FORMS": "0",
-        "affiliations-MIN_NUM_FORMS": "0",
-        "affiliations-MAX_NUM_FORMS": "1000",
-    }
-    data.update(overrides)
-    return data
-
-
 def rename_in_admin(client, person, slug):
     url = reverse("admin:archive_person_change", args=[person.pk])
-    response = client.post(url, person_form(person, slug=slug))
+    response = client.post(url, person_change_form(person, slug=slug))
     assert response.status_code == 302, response.content.decode()[:2000]
     person.refresh_from_db()
     assert person.slug == slug

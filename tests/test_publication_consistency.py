@@ -27,6 +27,7 @@ from archive.models import (
 )
 from archive.registry import RECORD_MODELS
 
+from .fixtures.admin_forms import person_change_form
 from .public_helpers import PageParser, draft, publish, sitemap_files
 
 LIST_URLS = {
@@ -72,26 +73,10 @@ def archive(db):
     return {"harbour": harbour, "fen": fen, "society": society, "ada": ada, "ben": ben}
 
 
-def person_form(person, **overrides):
-    return {
-        "name": person.name,
-        "slug": person.slug,
-        "sort_name": person.sort_name,
-        "aliases": "",
-        "roles": "",
-        "description": "",
-        "status": person.status,
-        "tags": ", ".join(tag.name for tag in person.tags.all()),
-        "affiliations-TOTAL_FORMS": "0",
-        "affiliations-INITIAL_FORMS": "0",
-        "affiliations-MIN_NUM_FORMS": "0",
-        "affiliations-MAX_NUM_FORMS": "1000",
-        **overrides,
-    }
-
-
 def save_person(client, person, **overrides):
-    response = client.post(admin_url(Person, "change", person.pk), person_form(person, **overrides))
+    response = client.post(
+        admin_url(Person, "change", person.pk), person_change_form(person, **overrides)
+    )
     assert response.status_code == 302, response.context["errors"]
 
 
