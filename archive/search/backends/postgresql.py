@@ -127,7 +127,8 @@ class PostgreSQLBackend(Backend):
 
     def ranked_ids(self, query, offset, limit, window=None):
         if window is None:
-            window = facets.parse_ids(self.match_ids(query))
+            # Sorted, as rank_window's are: the bounds below are its first and last ids.
+            window = np.sort(facets.parse_ids(self.match_ids(query)))
         if not len(window):
             return []
         # The ids go as one array literal (adapting thousands of Python ints costs more than
