@@ -79,8 +79,8 @@ def find(kind, data, stored):
         moved_to = stored.moved_to(kind.model, slug)
         if moved_to is not None:
             return Found(invalid=[_old_address(kind, moved_to, data, slug)])
-    if found is None and SLUG not in data:
-        return Found(kind.model(slug=slug), slug)
+        if SLUG not in data:
+            return Found(kind.model(slug=slug), slug)
     return Found(found, slug)
 
 
@@ -165,7 +165,7 @@ class StoredRecords:
 
     def __init__(self):
         self.prefetched = {}
-        self.old_slugs = {}
+        self.never_given_up = {}  # {model: slugs no record holds nor gave up}, per chunk
 
     def prefetch(self, kinds_and_data):
         """Look up the stored records named by (kind, data) pairs, with what the writer
@@ -178,7 +178,7 @@ class StoredRecords:
                 if value:
                     wanted[kind.name, name].add(value)
         self.prefetched = {}
-        self.old_slugs = {}
+        self.never_given_up = {}
         for (kind_name, name), values in wanted.items():
             kind = kinds[kind_name]
             known = dict.fromkeys(values)
@@ -190,9 +190,9 @@ class StoredRecords:
                 known[getattr(instance, name)] = instance  # the lowest pk wins, as in first()
             self.prefetched[kind.model, name] = known
             if name == SLUG:
-                gone = [value for value, instance in known.items() if instance is None]
+                gone = {value for value, instance in known.items() if instance is None}
                 moved = OldSlug.objects.moved(kind.model, gone) if gone else {}
-                self.old_slugs[kind.model] = {slug: moved.get(slug) for slug in gone}
+                self.never_given_up[kind.model] = gone - moved.keys()
 
     def lookup(self, model, name, value):
         """The stored record whose ``name`` is ``value`` (the lowest pk), or None."""
@@ -203,12 +203,9 @@ class StoredRecords:
 
     def moved_to(self, model, slug):
         """The stored record that gave up ``slug`` (see OldSlug), or None."""
-        known = self.old_slugs.get(model, {})
-        if slug in known:
-            pk = known[slug]
-        else:
-            pk = OldSlug.objects.moved(model, [slug]).get(slug)
-        return None if pk is None else model._default_manager.filter(pk=pk).first()
+        if slug in self.never_given_up.get(model, ()):
+            return None
+        return OldSlug.objects.record_at(model._default_manager.all(), slug)
 
     def forget(self, kind, snapshots):
         """A record was written: what was looked up by these keys may be out of date."""

@@ -123,8 +123,7 @@ def moves_of(record):
             counts[rows.label] = counts.get(rows.label, 0) + number
     files = record.documents.count()  # a generic relation: neither of the above
     if files:
-        label = str(record.documents.model._meta.verbose_name_plural)
-        counts[label] = counts.get(label, 0) + files
+        counts[str(record.documents.model._meta.verbose_name_plural)] = files
     return Moves(record, counts, list(record.tags.all()))
 
 

@@ -33,14 +33,11 @@ class OldSlugQuerySet(models.QuerySet):
 
     def moved(self, model, slugs):
         """{old slug: pk} of the ``model`` records that gave up ``slugs`` and still exist: one
-        query, and a second only when some of ``slugs`` are old ones."""
-        pairs = dict(self.of_kind(model).filter(slug__in=slugs).values_list("slug", "object_id"))
-        if not pairs:
-            return {}
-        existing = set(
-            model._default_manager.filter(pk__in=pairs.values()).values_list("pk", flat=True)
+        query."""
+        found = self.of_kind(model).filter(
+            slug__in=slugs, object_id__in=model._default_manager.values("pk")
         )
-        return {slug: pk for slug, pk in pairs.items() if pk in existing}
+        return dict(found.values_list("slug", "object_id"))
 
     def record_at(self, records, slug):
         """The record among ``records`` (one kind's queryset, e.g. its ``published()``) whose
