@@ -1,19 +1,13 @@
 """New records are validated one by one and inserted together, their search entries built from
 what the import holds: the outcome must be exactly what writing them one by one gave."""
 
-import json
-
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from archive.models import Article, Event, Person
 from archive.search.index import rebuild
 from archive.search.models import SearchEntry
-from tests.fixtures.importing import assert_import_fails, run_import, write
-
-
-def jsonl(tmp_path, records, name="archive.jsonl"):
-    return write(tmp_path, name, "\n".join(json.dumps(record) for record in records) + "\n")
+from tests.fixtures.importing import assert_import_fails, lines_file, run_import
 
 
 def index_rows():
@@ -68,7 +62,7 @@ MIXED = [
 
 
 def test_index_entries_of_an_import_are_those_a_rebuild_writes(db, tmp_path):
-    run_import(jsonl(tmp_path, MIXED))
+    run_import(lines_file(tmp_path, *MIXED))
     imported = index_rows()
     assert ("article", Article.objects.get(slug="report").pk) in imported
     assert not any(kind == "article" and pk == Article.objects.get(slug="draft-article").pk
@@ -80,7 +74,7 @@ def test_index_entries_of_an_import_are_those_a_rebuild_writes(db, tmp_path):
 
 
 def test_given_times_are_kept_on_new_records(db, tmp_path):
-    run_import(jsonl(tmp_path, MIXED))
+    run_import(lines_file(tmp_path, *MIXED))
 
     article = Article.objects.get(slug="report")
     assert article.created_at.isoformat() == "2016-09-12T08:30:00+00:00"
@@ -92,7 +86,7 @@ def test_given_times_are_kept_on_new_records(db, tmp_path):
 
 def test_a_slug_met_twice_in_one_batch_is_refused(db, tmp_path):
     people = [{"record": "person", "slug": f"p{n}", "name": f"P {n}"} for n in range(5)]
-    path = jsonl(tmp_path, [*people, {"record": "person", "slug": "p2", "name": "Other"}])
+    path = lines_file(tmp_path, *people, {"record": "person", "slug": "p2", "name": "Other"})
 
     assert_import_fails(path, expect=["the slug “p2” is already used by the person at"])
 
@@ -103,14 +97,14 @@ def test_a_source_guid_met_twice_in_one_batch_is_refused(db, tmp_path):
         {"record": "article", "slug": "b", "title": "B", "source_guid": "g-1"},
     ]
 
-    assert_import_fails(jsonl(tmp_path, articles), expect=["same source_guid"])
+    assert_import_fails(lines_file(tmp_path, *articles), expect=["same source_guid"])
 
 
 def test_articles_of_one_title_without_slugs_get_slugs_of_their_own(db, tmp_path):
     articles = [
         {"record": "article", "title": "Same title", "source_guid": f"g-{n}"} for n in range(3)
     ]
-    run_import(jsonl(tmp_path, articles))
+    run_import(lines_file(tmp_path, *articles))
 
     assert sorted(Article.objects.values_list("slug", flat=True)) == [
         "same-title",
@@ -131,7 +125,7 @@ def test_new_records_cost_queries_per_chunk_not_per_record(db, tmp_path):
              "people": [f"p{n % 10}"], "tags": [f"t{n % 3}"]}
             for n in range(count)
         ]  # fmt: skip
-        path = jsonl(tmp_path, [*people, *articles])
+        path = lines_file(tmp_path, *people, *articles)
         with CaptureQueriesContext(connection) as context:
             run_import(path)
         return len(context.captured_queries)
@@ -153,7 +147,7 @@ def test_links_of_any_shape_are_reported_not_a_crash(db, tmp_path):
     ]  # fmt: skip
 
     assert_import_fails(
-        jsonl(tmp_path, records),
+        lines_file(tmp_path, *records),
         expect=["each affiliation needs an organisation slug", "expected a list of slugs",
                 "expected a slug"],
     )  # fmt: skip

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 
 from archive.models import Article, Document, Person, Status
 from archive.models.documents import TextState
-from tests.fixtures.importing import assert_import_fails, export, run_import, write
+from tests.fixtures.importing import assert_import_fails, export, lines_file, run_import, write
 
 from . import document_files as made
 
@@ -43,10 +43,6 @@ def stored_files():
 
 def archive_file(folder, name="archive.json", **sections):
     return write(folder, name, json.dumps({"format": "archive", "version": 1, **sections}))
-
-
-def lines_file(folder, *records, name="archive.jsonl"):
-    return write(folder, name, "".join(json.dumps(record) + "\n" for record in records))
 
 
 LETTER = {

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from archive import languages
 from archive.models import Article, Quotation, Status
-from tests.fixtures.importing import assert_import_fails, export, run_import, write
+from tests.fixtures.importing import assert_import_fails, export, lines_file, run_import, write
 
 pytestmark = pytest.mark.django_db
 
@@ -326,7 +326,7 @@ def test_an_unknown_original_is_a_problem_with_its_line_and_nothing_is_written(t
         {"record": "article", "title": ENGLISH_TITLE, "slug": "udhr-en", "language": "en",
          "translation_of": "no-such-article"},
     ]  # fmt: skip
-    path = write(tmp_path, "a.jsonl", "\n".join(json.dumps(line) for line in lines) + "\n")
+    path = lines_file(tmp_path, *lines, name="a.jsonl")
     assert_import_fails(path, expect=["line 2", "no-such-article", "translation_of"])
     assert not Article.objects.exists()
 
@@ -337,13 +337,13 @@ def test_a_loop_of_translations_in_an_import_is_refused(tmp_path):
         {"record": "article", "title": "Two", "slug": "two", "translation_of": "one"},
         {"record": "article", "title": "Three", "slug": "three", "translation_of": "three"},
     ]
-    path = write(tmp_path, "a.jsonl", "\n".join(json.dumps(line) for line in lines) + "\n")
+    path = lines_file(tmp_path, *lines, name="a.jsonl")
     assert_import_fails(path, expect=["line 1", "line 2", "line 3", "never make a loop"])
 
 
 def test_a_bad_language_tag_in_an_import_is_a_problem(tmp_path):
     line = {"record": "quotation", "text": "Words.", "language": "Persian"}
-    path = write(tmp_path, "q.jsonl", json.dumps(line) + "\n")
+    path = lines_file(tmp_path, line, name="q.jsonl")
     assert_import_fails(path, expect=["line 1", "language", "not a language tag"])
 
 

@@ -11,7 +11,7 @@ from archive.models import Article, Event, OldSlug, Organization, Person, Place,
 from archive.registry import KINDS
 
 from .fixtures.admin_forms import person_change_form
-from .fixtures.importing import assert_import_fails, export, run_import, write
+from .fixtures.importing import assert_import_fails, export, lines_file, run_import, write
 from .public_helpers import draft, publish, sitemap_files
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rendered_every_time")]
@@ -133,7 +133,6 @@ def test_sitemaps_and_feeds_use_only_current_addresses(client):
 
 
 def test_an_import_that_changes_a_slug_keeps_the_old_one(client, tmp_path):
-    import json
 
     article = {
         "title": "Captured",
@@ -186,16 +185,12 @@ def test_the_old_slug_kept_is_the_one_stored_when_the_record_was_last_read(clien
 # Imports: an old slug leads to the record, and is never taken by another.
 
 
-def jsonl(tmp_path, *lines):
-    return write(tmp_path, "records.jsonl", "".join(json.dumps(line) + "\n" for line in lines))
-
-
 def test_an_import_linking_an_old_slug_links_the_record_it_leads_to(tmp_path):
     person = publish(Person, name="John McCain", slug="mccain")
     person.slug = "john-mccain"
     person.save()
     run_import(
-        jsonl(
+        lines_file(
             tmp_path,
             {"record": "article", "title": "Hearing", "slug": "hearing", "people": ["mccain"]},
             {"record": "event", "title": "Visit", "slug": "visit", "people": ["mccain"]},
@@ -224,7 +219,7 @@ def test_an_import_never_takes_a_slug_a_record_gave_up(tmp_path, client, line, e
     person = publish(Person, name="John McCain", slug="mccain")
     person.slug = "john-mccain"
     person.save()
-    assert_import_fails(jsonl(tmp_path, line), expect=expect)
+    assert_import_fails(lines_file(tmp_path, line), expect=expect)
     assert client.get("/people/mccain/")["Location"] == "/people/john-mccain/"
 
 
