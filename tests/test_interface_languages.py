@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.db import transaction
 from django.utils import translation
 
 from archive.date_display import describe, solar_hijri
@@ -37,19 +35,6 @@ def english_outside_requests():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
-
-
-@pytest.fixture(scope="module")
-def seed_for_module(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
-        yield
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def seeded(seed_for_module, db):
-    """The seed archive (loaded once for the module)."""
 
 
 def one_of_each(model):
