@@ -187,10 +187,7 @@ def changelist(model):
 
 def test_the_admin_confirmation_shows_what_moves(mccains, editor_client):
     survivor, duplicate = mccains
-    response = editor_client.post(
-        changelist(Person),
-        {"action": "merge_selected", "_selected_action": [survivor.pk, duplicate.pk]},
-    )
+    response = merge_confirmation(editor_client, survivor, duplicate)
     assert response.status_code == 200
     page = response.content.decode()
     assert "Choose the record to keep" in page
@@ -201,16 +198,7 @@ def test_the_admin_confirmation_shows_what_moves(mccains, editor_client):
 
 def test_the_admin_merges_into_the_record_chosen(mccains, editor_client):
     survivor, duplicate = mccains
-    response = editor_client.post(
-        changelist(Person),
-        {
-            "action": "merge_selected",
-            "_selected_action": [survivor.pk, duplicate.pk],
-            "survivor": duplicate.pk,
-            "post": "yes",
-        },
-        follow=True,
-    )
+    response = merge_in_admin(editor_client, duplicate, survivor)
     assert "Merged “John McCain” into “McCain”" in response.content.decode()
     assert list(Person.objects.all()) == [duplicate]
     duplicate.refresh_from_db()
@@ -219,11 +207,7 @@ def test_the_admin_merges_into_the_record_chosen(mccains, editor_client):
 
 def test_one_record_is_not_a_merge(mccains, editor_client):
     survivor, _ = mccains
-    response = editor_client.post(
-        changelist(Person),
-        {"action": "merge_selected", "_selected_action": [survivor.pk]},
-        follow=True,
-    )
+    response = merge_confirmation(editor_client, survivor, follow=True)
     assert "Select two or more records" in response.content.decode()
 
 
@@ -231,29 +215,13 @@ def test_contributors_cannot_merge(mccains, contributor_client):
     survivor, duplicate = mccains
     response = contributor_client.get(changelist(Person))
     assert "merge_selected" not in response.content.decode()
-    contributor_client.post(
-        changelist(Person),
-        {
-            "action": "merge_selected",
-            "_selected_action": [survivor.pk, duplicate.pk],
-            "survivor": survivor.pk,
-            "post": "yes",
-        },
-    )
+    merge_in_admin(contributor_client, survivor, duplicate)
     assert Person.objects.count() == 2
 
 
 def test_contributors_cannot_merge_drafts_either(contributor_client):
     first, second = draft(Place, name="A", slug="a"), draft(Place, name="B", slug="b")
-    contributor_client.post(
-        changelist(Place),
-        {
-            "action": "merge_selected",
-            "_selected_action": [first.pk, second.pk],
-            "survivor": first.pk,
-            "post": "yes",
-        },
-    )
+    merge_in_admin(contributor_client, first, second)
     assert Place.objects.count() == 2
 
 
@@ -278,6 +246,15 @@ def test_a_draft_survivor_keeps_its_status(client):
 
 
 # History: the merge is one revision, and it can be reverted.
+
+
+def merge_confirmation(client, *records, follow=False):
+    """The merge action on ``records``, before the survivor is chosen."""
+    return client.post(
+        changelist(type(records[0])),
+        {"action": "merge_selected", "_selected_action": [record.pk for record in records]},
+        follow=follow,
+    )
 
 
 def merge_in_admin(client, survivor, *duplicates):
@@ -411,10 +388,7 @@ def test_the_duplicates_files_move_to_the_survivor_and_back_on_revert(mccains, e
     portrait = add_file(
         duplicate, io.BytesIO(document_files.png()), "portrait.png", title="A portrait"
     )
-    confirmation = editor_client.post(
-        changelist(Person),
-        {"action": "merge_selected", "_selected_action": [survivor.pk, duplicate.pk]},
-    ).content.decode()
+    confirmation = merge_confirmation(editor_client, survivor, duplicate).content.decode()
     moves = confirmation.split(f'for="survivor-{duplicate.pk}"')[1].split("</tr>")[0]
     assert "<li>1 documents</li>" in moves
     merge_in_admin(editor_client, survivor, duplicate)
