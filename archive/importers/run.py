@@ -14,6 +14,7 @@ from django.utils import timezone
 from ..models import ImportRun
 from ..registry import KINDS
 from ..search.index import batched as batched_search_index
+from ..search.index import settled_at_end as search_index_settled_at_end
 from .csvfiles import read_csv
 from .files import discard as discard_files
 from .items import Notice, Record, Skipped, Withdrawn
@@ -157,7 +158,8 @@ def import_paths(
             )
             stored = writer.files.stored
             try:
-                _read_and_write(plan, writer, problems, listener, kind, uploads)
+                with search_index_settled_at_end():
+                    _read_and_write(plan, writer, problems, listener, kind, uploads)
                 writer.finish()
             except TooManyProblems:
                 raise ImportFailed(problems.items, truncated=True) from None

@@ -124,6 +124,7 @@ def _reindex_now(model, pks):
             chunk = ordered[start : start + CHUNK_SIZE]
             SearchEntry.objects.filter(kind=kind, object_id__in=chunk).delete()
             _write(backend, kind, indexable(model).filter(pk__in=chunk))
+        _settle(backend)
 
 
 def _reindex_from_memory(model, written):
@@ -154,6 +155,28 @@ def _reindex_from_memory(model, written):
                     if record.is_published
                 ],
             )
+        _settle(backend)
+
+
+def _settle(backend):
+    if not getattr(_state, "settling_later", False):
+        backend.settle()
+
+
+@contextmanager
+def settled_at_end():
+    """Tidy the index once, at the end of the block, rather than after each write: an import
+    writes its records a chunk at a time, and PostgreSQL moves them into its word lists in
+    one go instead of once per chunk."""
+    if getattr(_state, "settling_later", False):
+        yield
+        return
+    _state.settling_later = True
+    try:
+        yield
+    finally:
+        _state.settling_later = False
+    get_backend().settle()
 
 
 def _linked_names(model, written):

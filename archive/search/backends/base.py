@@ -25,6 +25,7 @@ class Matches:
     ids: np.ndarray
     values: dict  # {(kind, section, year): count}
     tags: dict  # {tag id: count}
+    data: facets.FacetData  # what they were counted with
 
     @property
     def total(self):
@@ -44,7 +45,7 @@ class Backend:
         in memory (``facets``): its cost follows the number of matches, whatever the filters.
         """
         data = facets.current(self)
-        ids = facets.parse_ids(self.match_ids(query))
+        ids = self.matching(query, data)
         if filters:
             tag_id = None
             if "tag" in filters:
@@ -58,7 +59,16 @@ class Backend:
                 tag_id=tag_id,
             )
         values, tags = data.count(ids)
-        return Matches(query, filters, ids, values, tags)
+        return Matches(query, filters, ids, values, tags, data)
+
+    def matching(self, query, data):
+        """The ids of every entry matching ``query``, as an array (``data``: the facet data
+        of this search, which knows every entry's id)."""
+        return facets.parse_ids(self.match_ids(query))
+
+    def naming(self, query, data, limit=None):
+        """The ids of the entries naming ``query``, as an array (see ``naming_ids``)."""
+        return facets.parse_ids(self.naming_ids(query, limit))
 
     def rank_window(self, matches, size):
         """The ids of the matches ranking looks at, in order, or None for every match (when no
@@ -77,7 +87,7 @@ class Backend:
         filters = matches.filters
         # Unfiltered, the back end reads only the ``size`` newest naming matches; filtered, it
         # reads them all and the filters pick.
-        naming = facets.parse_ids(self.naming_ids(matches.query, None if filters else size))
+        naming = self.naming(matches.query, matches.data, None if filters else size)
         if filters:
             naming = np.intersect1d(naming, ids, assume_unique=True)
         if len(naming) > size:
@@ -125,6 +135,9 @@ class Backend:
             key=lambda row: (-row[2], row[1]),
         )
         return rows[:limit]
+
+    def settle(self):
+        """Tidy the index after entries were written (in the writing transaction)."""
 
     def optimize(self):
         """Tidy the index after a full rebuild."""

@@ -34,6 +34,15 @@ COLUMN_GAP = 10
 # The lexemes of a record's name, other names, tags and linked names (weights A to C), as the
 # GIN index of migration 0005 holds them.
 NAMES_VECTOR = "ts_filter(vector, '{a,b,c}')"
+# The marks of archive_search_postings' terms (search migration 0004): every lexeme, and the
+# three- and four-letter prefixes of every lexeme; each for the whole record, then for names.
+LEXEME, PREFIX = {False: "=", True: "+"}, {False: "~", True: "^"}
+PREFIX_SIZES = (3, 4)
+# After the range of a term's own key ("=war" only) or of every key it begins ("=warn...").
+KEY_END, PREFIX_END = "\x01", "\U0010ffff"
+# Entries waiting in archive_search_recent are tested one by one on every search (about 2 µs
+# each); past this many, the writing transaction moves them into the word lists.
+MERGE_AFTER = 500
 
 
 def tsvector_literal(weighted_texts):
@@ -83,6 +92,23 @@ def without_sequential_scans():
         cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
 
 
+def postings_range(term, naming):
+    """(low, high): the keys of archive_search_postings holding a word term (a prefix term
+    of three or four letters has its own key; a longer one every lexeme it begins)."""
+    word = term.words[0]
+    if term.prefix and len(word) in PREFIX_SIZES:
+        return PREFIX[naming] + word, PREFIX[naming] + word + KEY_END
+    key = LEXEME[naming] + word
+    return key, key + (PREFIX_END if term.prefix else KEY_END)
+
+
+def known(ids, size):
+    """The entry ids of a string of four-byte ids, those below ``size`` (written since the
+    facet data was read: the next search has them)."""
+    ids = np.frombuffer(ids or b"", dtype=">i4").astype(np.int64)
+    return ids[ids < size]
+
+
 class PostgreSQLBackend(Backend):
     vendor = "postgresql"
 
@@ -97,6 +123,55 @@ class PostgreSQLBackend(Backend):
             ]
         )
         entry.vector = Cast(Value(literal), output_field=SearchVectorField())
+
+    def matching(self, query, data):
+        if any(term.is_phrase for term in query.terms):
+            return super().matching(query, data)  # word lists know no positions: GIN does
+        return self._listed(query, data, naming=False)
+
+    def naming(self, query, data, limit=None):
+        if any(term.is_phrase for term in query.terms):
+            return super().naming(query, data, limit)
+        return self._listed(query, data, naming=True)
+
+    def _listed(self, query, data, naming):
+        """The live entries holding every term of ``query`` (in names only, when ``naming``):
+        from the word lists, and from the entries written since they were built."""
+        ranges = [postings_range(term, naming) for term in query.terms]
+        # One range scan of the index per term (joined to a VALUES list, the ranges are
+        # tested against every row instead).
+        lists = " UNION ALL ".join(
+            f"SELECT {number}, string_agg(ids, ''::bytea) FROM archive_search_postings"  # noqa: S608
+            " WHERE term >= %s AND term < %s"
+            for number in range(len(ranges))
+        )
+        rows = fetch(lists, [bound for bounds in ranges for bound in bounds])
+        vector = NAMES_VECTOR if naming else "vector"
+        (recent,) = fetch(
+            "SELECT string_agg(int4send(id::int4), ''::bytea) FROM archive_search_recent"  # noqa: S608
+            f" WHERE {vector} @@ to_tsquery(%s, %s)",
+            [CONFIG, tsquery(query)],
+        )[0]
+        listed = dict(rows)
+        size = len(data.value_of)
+        found = data.value_of != 0  # a deleted entry's id stays listed until the next build
+        for number in range(len(ranges)):
+            holding = np.zeros(size, dtype=bool)
+            holding[known(listed.get(number), size)] = True
+            found &= holding
+        recent = known(recent, size)
+        found[recent[data.value_of[recent] != 0]] = True
+        return np.flatnonzero(found)
+
+    def settle(self):
+        fetch(
+            "SELECT archive_search_postings_merge() WHERE"
+            " (SELECT count(*) FROM (SELECT FROM archive_search_recent LIMIT %s) AS waiting) >= %s",
+            [MERGE_AFTER, MERGE_AFTER],
+        )
+
+    def optimize(self):
+        fetch("SELECT archive_search_postings_build()", [])
 
     def match_ids(self, query):
         with without_sequential_scans():
