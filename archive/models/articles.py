@@ -10,7 +10,7 @@ from .base import Record
 from .dates import PartialDateField
 from .entities import Organization, Person, Place
 from .events import Event
-from .translations import Translatable, language_field, translation_link
+from .translations import Translatable, language_field, translation_link, translations_index
 
 
 def sha256_of(text):
@@ -91,6 +91,7 @@ class Article(Translatable, Record):
             models.Index(fields=["source_guid"], name="archive_article_guid"),
             models.Index(fields=["source_url"], name="archive_article_url"),
             models.Index(fields=["language"], name="archive_article_language"),
+            translations_index("archive_article_translations"),
         ]
         permissions = [("publish_article", "Can publish articles")]
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from .base import Record, make_slug
 from .dates import PartialDateField
 from .entities import Organization, Person
-from .translations import Translatable, language_field, translation_link
+from .translations import Translatable, language_field, translation_link, translations_index
 
 
 class Quotation(Translatable, Record):
@@ -58,6 +58,7 @@ class Quotation(Translatable, Record):
             *Record.Meta.indexes,
             models.Index(fields=["date"], name="archive_quotation_date"),
             models.Index(fields=["language"], name="archive_quotation_language"),
+            translations_index("archive_quotation_translations"),
         ]
         permissions = [("publish_quotation", "Can publish quotations")]
 

@@ -38,6 +38,18 @@ def translation_link(original):
     )
 
 
+def translations_index(name):
+    """The index that finds a record's translations, over the records that have an original.
+
+    Partial on purpose: SQLite's statistics count the records without one (nearly all) as
+    one value, and judge the foreign key's own index useless for ``translation_of = x``, so a
+    page listing a record's translations read the whole table (100 ms at 100,000 articles).
+    """
+    return models.Index(
+        fields=["translation_of"], condition=models.Q(translation_of__isnull=False), name=name
+    )
+
+
 def translation_loops(model, changed):
     """The keys of ``changed`` ({pk: original pk}, the links about to be written) whose chain
     of originals comes back to them. One query per level of the chains, whatever their number
@@ -91,7 +103,7 @@ class Translatable:
     def translation_family(self):
         """The published original and other translations of this text, and its own published
         translations (one query): [(record, relation)], relation "original" or "translation",
-        the original first, then by language."""
+        the original first, then by language (those of unknown language last)."""
         root = self.translation_of_id or self.pk
         family = (
             type(self)
@@ -102,10 +114,19 @@ class Translatable:
                 | models.Q(translation_of_id=self.pk)
             )
             .exclude(pk=self.pk)
-            .order_by("language", "pk")
+            # Sorted here: ordered in SQL, SQLite walks the whole table in the order's index
+            # rather than look up the few records by key (100 ms at 100,000 articles).
+            .order_by()
         )
-        records = list(family)
-        records.sort(key=lambda record: record.pk != self.translation_of_id)
+        records = sorted(
+            family,
+            key=lambda record: (
+                record.pk != self.translation_of_id,
+                not record.language,
+                record.language,
+                record.pk,
+            ),
+        )
         return [
             (record, "original" if record.pk == self.translation_of_id else "translation")
             for record in records

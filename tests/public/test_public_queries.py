@@ -2,7 +2,7 @@
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag, TaggedItem
 
@@ -209,6 +209,34 @@ def test_the_article_list_reads_indexes_not_every_published_row(client, db):
         assert not step.startswith("SCAN archive_article"), step
         # Looking rows up by key through the status index is fine; walking it is not.
         assert "USING INDEX archive_article_status (status=?)" not in step, step
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plans")
+def test_a_page_finds_its_translations_by_key_whatever_the_statistics(client, db):
+    """With statistics where nearly every article has no original, SQLite judged the foreign
+    key's index useless and read the whole table for the translations (100 ms at 100,000)."""
+    build_archive(30)
+    original = Article.objects.get(slug="a-0")
+    Article.objects.filter(slug="a-1").update(translation_of=original, language="fa")
+    plans = []
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        for url in ["/articles/a-0/", "/articles/a-1/"]:
+            with CaptureQueriesContext(connection) as captured:
+                assert 'hreflang="' in client.get(url).content.decode()
+            with connection.cursor() as cursor:
+                for query in captured.captured_queries:
+                    if '"translation_of_id" =' in query["sql"]:
+                        cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
+                        plans.extend(row[-1] for row in cursor.fetchall())
+        transaction.set_rollback(True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE sqlite_schema")  # plan from the statistics as they were again
+    reads = [step for step in plans if "archive_article " in f"{step} "]
+    assert len(reads) >= 4  # the original by key, the translations by the index, twice
+    for step in reads:
+        assert "PRIMARY KEY" in step or "USING INDEX archive_article_translations" in step, step
 
 
 def test_the_timeline_names_an_events_few_articles_and_links_to_many(client, db):
