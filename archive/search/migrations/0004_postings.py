@@ -55,8 +55,9 @@ POSTGRESQL_CREATE = [
     "ALTER TABLE archive_search_recent ALTER COLUMN vector SET STORAGE MAIN",
     f"""CREATE FUNCTION archive_search_postings_build() RETURNS void LANGUAGE plpgsql AS $$
     BEGIN
+        -- DELETE, not TRUNCATE: searches go on reading the old lists until this commits.
         DELETE FROM archive_search_recent;
-        TRUNCATE archive_search_postings;
+        DELETE FROM archive_search_postings;
         {ADD.format(terms=TERMS.format(rows="archive_searchentry"))};
     END $$""",  # noqa: S608 (table names of this module only)
     # The waiting entries another transaction is moving are left to it (SKIP LOCKED), so an
