@@ -83,16 +83,18 @@ def compare_with_the_full_text_index():
     return found
 
 
-def waiting():
+def rows_in(table):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM archive_search_recent")
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 (this module's names)
         return cursor.fetchone()[0]
+
+
+def waiting():
+    return rows_in("archive_search_recent")
 
 
 def listed_terms():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM archive_search_postings")
-        return cursor.fetchone()[0]
+    return rows_in("archive_search_postings")
 
 
 @pytest.mark.django_db

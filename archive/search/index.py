@@ -54,6 +54,7 @@ def reindex(model, pks):
         pending[model].update(pks)
         return
     _reindex_now(model, pks)
+    _settle()
 
 
 def reindex_written(record, links, tags):
@@ -113,6 +114,8 @@ def batched():
         written = in_memory.get(model, {})
         _reindex_now(model, {pk for pk in pks if pk not in written})
         _reindex_from_memory(model, list(written.values()))
+    if pending:
+        _settle()
 
 
 def _reindex_now(model, pks):
@@ -124,7 +127,6 @@ def _reindex_now(model, pks):
             chunk = ordered[start : start + CHUNK_SIZE]
             SearchEntry.objects.filter(kind=kind, object_id__in=chunk).delete()
             _write(backend, kind, indexable(model).filter(pk__in=chunk))
-        _settle(backend)
 
 
 def _reindex_from_memory(model, written):
@@ -155,12 +157,12 @@ def _reindex_from_memory(model, written):
                     if record.is_published
                 ],
             )
-        _settle(backend)
 
 
-def _settle(backend):
+def _settle():
+    """Once per batch of writes (see ``Backend.settle``), unless ``settled_at_end`` waits."""
     if not getattr(_state, "settling_later", False):
-        backend.settle()
+        get_backend().settle()
 
 
 @contextmanager
